@@ -1,0 +1,129 @@
+//! `cuenca`: the one command of the Cuenca surveillance fusion service.
+//!
+//! Each subcommand is a thin edge over the library crates: it parses arguments,
+//! loads configuration and reports errors with `anyhow`; the work happens in
+//! `cuenca-fusion`, `cuenca-bus` and friends.
+
+use anyhow::{bail, Context, Result};
+use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+mod eval;
+mod serve;
+
+#[derive(Parser)]
+#[command(
+    name = "cuenca",
+    version,
+    about = "Regional surveillance fusion for the Caribbean Basin: sensors in, common operating picture out."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the COP service: embedded zenoh, fusion and the HTTP API.
+    Serve(serve::ServeArgs),
+    /// Run the tracker over a scenario CSV and score it (GOSPA, broken tracks, speed).
+    Eval(eval::EvalArgs),
+    /// Run an exercise scenario through the sensor adapters and zenoh.
+    Sim(FileArg),
+    /// Replay a recorded feed into the pipeline with its own timestamps.
+    Replay(FileArg),
+    /// Check configuration files.
+    Config {
+        #[command(subcommand)]
+        command: ConfigCommand,
+    },
+    /// AIS (NMEA 0183/4.0) tools.
+    Ais {
+        #[command(subcommand)]
+        command: DecodeCommand,
+    },
+    /// ADS-B / Mode S (Beast, AVR, SBS) tools.
+    Adsb {
+        #[command(subcommand)]
+        command: DecodeCommand,
+    },
+    /// Radar plot (ASTERIX CAT048/CAT034, JSON) tools.
+    Radar {
+        #[command(subcommand)]
+        command: DecodeCommand,
+    },
+}
+
+#[derive(Args)]
+struct FileArg {
+    /// Input file.
+    file: PathBuf,
+}
+
+#[derive(Subcommand)]
+enum ConfigCommand {
+    /// Validate a configuration file without starting anything.
+    Check {
+        /// The TOML file to check.
+        file: PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
+enum DecodeCommand {
+    /// Decode a feed and print one JSON object per message.
+    Decode {
+        /// Input file; standard input when absent.
+        file: Option<PathBuf>,
+    },
+}
+
+fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    match run(Cli::parse()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<()> {
+    match cli.command {
+        Command::Serve(args) => serve::run(args),
+        Command::Eval(args) => eval::run(args),
+        Command::Config {
+            command: ConfigCommand::Check { file },
+        } => {
+            let cfg = cuenca_config::Config::load(&file).with_context(|| {
+                format!("{} is not a valid Cuenca configuration", file.display())
+            })?;
+            println!(
+                "{}: ok ({} member nations, {} sensors, region {})",
+                file.display(),
+                cfg.members.nations.len(),
+                cfg.sensors.len(),
+                cfg.region.name
+            );
+            Ok(())
+        }
+        Command::Sim(_) => not_yet("sim", 7),
+        Command::Replay(_) => not_yet("replay", 7),
+        Command::Ais { .. } => not_yet("ais decode", 4),
+        Command::Adsb { .. } => not_yet("adsb decode", 4),
+        Command::Radar { .. } => not_yet("radar decode", 4),
+    }
+}
+
+/// Subcommands whose work is not built yet say so plainly instead of pretending.
+fn not_yet(what: &str, issue: u32) -> Result<()> {
+    bail!("`cuenca {what}` is not implemented yet (tracked in issue {issue})")
+}

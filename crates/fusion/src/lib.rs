@@ -1,0 +1,3 @@
+//! placeholder
+pub mod assign;
+pub mod gospa;
