@@ -886,6 +886,49 @@ mod tests {
         assert_eq!(a.pairs().count(), 3);
     }
 
+    /// Timing only (no assertion): `cargo test -p cuenca-fusion --lib --release --
+    /// --ignored --nocapture assign_timing`.
+    #[test]
+    #[ignore]
+    fn assign_timing() {
+        let mut state = 11u64;
+        let mut next = || {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (state >> 11) as f64 / (1u64 << 53) as f64
+        };
+        let mut solver = Solver::new();
+        for (n, m, forbidden) in [
+            (10, 12, 0.0),
+            (100, 110, 0.0),
+            (100, 110, 0.9),
+            (300, 330, 0.0),
+        ] {
+            let cost: Vec<f64> = (0..n * m)
+                .map(|_| {
+                    if next() < forbidden {
+                        INF
+                    } else {
+                        next() * 100.0
+                    }
+                })
+                .collect();
+            let reps = if n <= 10 { 10_000 } else { 20 };
+            let start = std::time::Instant::now();
+            let mut total = 0.0;
+            for _ in 0..reps {
+                total = solver.solve(&cost, n, m);
+            }
+            let per = start.elapsed().as_secs_f64() / reps as f64;
+            println!(
+                "dense {n} × {m}, {:.0}% forbidden: {:.1} µs/solve (cost {total:.3})",
+                forbidden * 100.0,
+                per * 1e6
+            );
+        }
+    }
+
     #[test]
     #[should_panic(expected = "expected 2 × 2")]
     fn wrong_length_panics() {

@@ -564,7 +564,7 @@ mod tests {
         (*state >> 11) as f64 / (1u64 << 53) as f64
     }
 
-    /// 1000 targets in a 1000 km box, 1000 estimates within ~50 m plus 100 clutter.
+    /// 1000 targets in a `box_m` square, one estimate within ±85 m of each, 100 clutter.
     fn scene(box_m: f64) -> (Vec<[f64; 2]>, Vec<[f64; 2]>) {
         let mut s = 7u64;
         let truths: Vec<[f64; 2]> = (0..1000)
@@ -600,6 +600,7 @@ mod tests {
             ("1000 km box", 1.0e6),
             ("50 km box", 5.0e4),
             ("20 km box", 2.0e4),
+            ("5 km box", 5.0e3),
         ] {
             let (truths, estimates) = scene(box_m);
             let p = params(500.0, 1.0);
