@@ -153,6 +153,14 @@ impl Bus {
             .map_err(|e| BusError::Zenoh(e.to_string()))
     }
 
+    /// Puts raw bytes on any key (pictures, and tests that send malformed data).
+    pub async fn put(&self, key: &str, payload: Vec<u8>) -> Result<(), BusError> {
+        self.session
+            .put(key, payload)
+            .await
+            .map_err(|e| BusError::Zenoh(e.to_string()))
+    }
+
     /// Subscribes to every nation's sensors: each sample's key and payload arrive on the
     /// returned channel, to be checked with [`accept`] by the consumer.
     pub async fn subscribe_measurements(

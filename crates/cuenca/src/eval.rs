@@ -31,6 +31,9 @@ pub struct EvalArgs {
     /// Process noise density of the IMM's manoeuvre model, m²/s³.
     #[arg(long, default_value_t = 20.0)]
     pub q_manoeuvre: f64,
+    /// IMM: probability of staying in the same mode for one second.
+    #[arg(long, default_value_t = 0.999)]
+    pub p_stay: f64,
     /// Squared Mahalanobis gate.
     #[arg(long, default_value_t = 16.0)]
     pub gate: f64,
@@ -66,7 +69,7 @@ pub fn run(a: EvalArgs) -> Result<()> {
         Model::Imm => Motion::Imm {
             q_quiet: a.q,
             q_manoeuvre: a.q_manoeuvre,
-            p_stay: 0.98,
+            p_stay: a.p_stay,
         },
     };
     let params = TrackerParams {

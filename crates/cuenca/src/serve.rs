@@ -1,16 +1,94 @@
-//! `cuenca serve`: the COP service.
+//! `cuenca serve`: the COP service on one process — embedded zenoh, fusion, HTTP, and
+//! the demo traffic when the configuration enables it.
 
-use anyhow::{bail, Result};
+use anyhow::{Context, Result};
 use clap::Args;
+use cuenca_bus::Bus;
+use cuenca_config::Config;
+use cuenca_model::Timestamp;
+use cuenca_server::http::{router, SensorEntry};
+use cuenca_server::pipeline::{self, Shared};
+use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
 
 #[derive(Args)]
 pub struct ServeArgs {
-    /// Configuration file; the embedded default when absent.
+    /// Configuration file; the embedded default (config/cuenca.toml) when absent.
     #[arg(long)]
     pub config: Option<PathBuf>,
+    /// HTTP listen address, overriding the configuration's http.listen.
+    #[arg(long)]
+    pub http: Option<SocketAddr>,
+    /// Turn the built-in demo traffic off (or on, with --demo=true).
+    #[arg(long)]
+    pub demo: Option<bool>,
 }
 
-pub fn run(_args: ServeArgs) -> Result<()> {
-    bail!("`cuenca serve` is not implemented yet")
+pub fn run(args: ServeArgs) -> Result<()> {
+    let mut cfg = Config::load_or_embedded(args.config.as_ref())?;
+    if let Some(addr) = args.http {
+        cfg.http.listen = addr;
+    }
+    if let Some(d) = args.demo {
+        cfg.demo.enabled = d;
+    }
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?
+        .block_on(serve(cfg))
+}
+
+async fn serve(cfg: Config) -> Result<()> {
+    let bus = Bus::open(&cfg.zenoh).await.context("cannot open zenoh")?;
+    tracing::info!(mode = ?cfg.zenoh.mode, "zenoh session open");
+    let shared = Arc::new(Shared::default());
+    let pipe = tokio::spawn(pipeline::run(bus.clone(), cfg.clone(), Arc::clone(&shared)));
+    if cfg.demo.enabled {
+        tokio::spawn(demo(bus.clone(), cfg.clone()));
+    }
+    let sensors = cfg
+        .sensors
+        .iter()
+        .map(|s| SensorEntry {
+            id: s.id.clone(),
+            nation: s.nation,
+            kind: s.kind,
+            release: s.release.clone(),
+        })
+        .collect();
+    let listener = tokio::net::TcpListener::bind(cfg.http.listen)
+        .await
+        .with_context(|| format!("cannot listen on {} (http.listen)", cfg.http.listen))?;
+    tracing::info!(
+        "serving the COP on http://{} (try /api/v1/tracks)",
+        listener.local_addr()?
+    );
+    axum::serve(listener, router(shared, sensors))
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+            tracing::info!("shutting down");
+        })
+        .await
+        .context("HTTP server failed")?;
+    pipe.abort();
+    bus.close();
+    Ok(())
+}
+
+/// Publishes the demo world's sensor reports on zenoh once a second, like real adapters.
+async fn demo(bus: Bus, cfg: Config) {
+    let mut world = cuenca_sim::demo::Demo::new(&cfg);
+    tracing::info!(objects = world.len(), "demo traffic running");
+    let mut tick = tokio::time::interval(Duration::from_secs(1));
+    loop {
+        tick.tick().await;
+        for (kind, batch) in world.step(Timestamp::now()) {
+            if let Err(e) = bus.publish(kind, &batch).await {
+                tracing::warn!(error = %e, "demo publish failed");
+            }
+        }
+    }
 }

@@ -174,7 +174,7 @@ pub fn run(
 ) -> Run {
     let motion = params.motion;
     let mut tracker = Tracker::new(Space::Flat, params);
-    let mut rows_by_track: HashMap<u64, Vec<TrackRow>> = HashMap::new();
+    let mut all_rows: Vec<TrackRow> = Vec::new();
     let mut labels: HashMap<u64, HashMap<i64, u32>> = HashMap::new();
     let mut confirmed: BTreeSet<u64> = BTreeSet::new();
     let mut plots = Vec::new();
@@ -191,7 +191,7 @@ pub fn run(
         let report = tracker.process(&plots, Coverage::All);
         for t in tracker.tracks() {
             let e = t.estimate_at(scan.time, &motion);
-            rows_by_track.entry(t.id().0).or_default().push(TrackRow {
+            all_rows.push(TrackRow {
                 time_s: scan.time,
                 track_id: t.id().0,
                 x_m: e.point[0],
@@ -214,18 +214,12 @@ pub fn run(
                 .map(|t| t.id().0),
         );
     }
-    let confirmed: Vec<u64> = confirmed.into_iter().collect();
-    let mut rows: Vec<TrackRow> = confirmed
-        .iter()
-        .filter_map(|id| rows_by_track.get(id))
-        .flatten()
-        .copied()
+    // Rows are already in scan order, and by track id within a scan.
+    let rows: Vec<TrackRow> = all_rows
+        .into_iter()
+        .filter(|r| confirmed.contains(&r.track_id))
         .collect();
-    rows.sort_by(|a, b| {
-        a.time_s
-            .total_cmp(&b.time_s)
-            .then(a.track_id.cmp(&b.track_id))
-    });
+    let confirmed: Vec<u64> = confirmed.into_iter().collect();
 
     // Fragmentation: label each confirmed track by the majority target of its plots.
     let mut per_truth: HashMap<i64, usize> = HashMap::new();

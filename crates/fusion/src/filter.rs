@@ -355,10 +355,14 @@ impl FilterState {
     /// Predicts `dt` seconds (with IMM mixing first).
     pub fn predict(&self, dt: f64, motion: &Motion) -> FilterState {
         match *motion {
-            Motion::Cv { q } => FilterState {
-                modes: [predict(&self.modes[0], dt, q), self.modes[1].clone()],
-                mu: [1.0, 0.0],
-            },
+            Motion::Cv { q } => {
+                // The second slot is unused with one model; keep it equal to the first.
+                let g = predict(&self.modes[0], dt, q);
+                FilterState {
+                    modes: [g.clone(), g],
+                    mu: [1.0, 0.0],
+                }
+            }
             Motion::Imm {
                 q_quiet,
                 q_manoeuvre,
@@ -395,11 +399,11 @@ impl FilterState {
         }
         let mut out = self.clone();
         let mut lik = [0.0; 2];
-        for j in 0..2 {
-            let (nu, s) = innovation(&self.modes[j], obs);
+        for (j, (mode, l)) in self.modes.iter().zip(&mut lik).enumerate() {
+            let (nu, s) = innovation(mode, obs);
             let (d2, ln_det) = mahalanobis(&nu, &s).ok_or(SingularInnovation)?;
-            lik[j] = (-0.5 * d2 - 0.5 * ln_det).exp() * self.mu[j];
-            out.modes[j] = update(&self.modes[j], obs)?;
+            *l = (-0.5 * d2 - 0.5 * ln_det).exp() * self.mu[j];
+            out.modes[j] = update(mode, obs)?;
         }
         let total = lik[0] + lik[1];
         out.mu = if total > 0.0 && total.is_finite() {

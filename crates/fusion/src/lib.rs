@@ -11,10 +11,14 @@
 //! - [`tracker`]: gating on an R-tree, association by identity and by GNN, track
 //!   lifecycle and out-of-sequence measurements.
 //! - [`gospa`]: the GOSPA metric used to score the tracker.
+//! - [`generate`]: harder scenarios (manoeuvres, crossings, dense clutter, low Pd) in
+//!   the Stone Soup CSV format.
 
 pub mod assign;
 pub mod eval;
 pub mod filter;
+pub mod generate;
 pub mod geodesy;
 pub mod gospa;
+pub mod picture;
 pub mod tracker;

@@ -30,6 +30,7 @@ use nalgebra::{Matrix4, Vector4};
 use rstar::{RTree, RTreeObject, AABB};
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::ops::ControlFlow;
 
 /// The coordinate space plots arrive in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -240,7 +241,7 @@ impl Default for TrackerParams {
             motion: Motion::Imm {
                 q_quiet: 0.1,
                 q_manoeuvre: 20.0,
-                p_stay: 0.98,
+                p_stay: 0.999,
             },
             gate_d2: 16.0,
             init_velocity_sd: 150.0,
@@ -455,7 +456,8 @@ pub struct Tracker {
     stats: Stats,
     solver: SparseSolver,
     edges: Vec<(usize, usize, f64)>,
-    predicted: Vec<Gaussian>,
+    /// Per track: its filter predicted to the batch time, and the combined Gaussian.
+    predicted: Vec<(FilterState, Gaussian)>,
     gates: Vec<Gate>,
 }
 
@@ -643,7 +645,7 @@ impl Tracker {
             }
         }
         match best {
-            Some((idx, _)) => self.apply(idx, plot),
+            Some((idx, _)) => self.apply(idx, plot, None),
             None => {
                 // Implausible: flag, do not follow.
                 self.stats.identity_jumps += 1;
@@ -676,7 +678,8 @@ impl Tracker {
         self.predicted.clear();
         self.gates.clear();
         for (k, t) in self.tracks.iter().enumerate() {
-            let g = t.filter.predict(tb - t.time, &motion).combined();
+            let f = t.filter.predict(tb - t.time, &motion);
+            let g = f.combined();
             let p = g.covariance();
             let x = g.state();
             // Largest eigenvalue of the 2×2 position block bounds the gate ellipse.
@@ -696,7 +699,7 @@ impl Tracker {
                     [c3[0] + r3[0], c3[1] + r3[1], c3[2] + r3[2]],
                 ),
             });
-            self.predicted.push(g);
+            self.predicted.push((f, g));
         }
         let tree = match self.indexing {
             Indexing::BulkLoad => RTree::bulk_load(std::mem::take(&mut self.gates)),
@@ -712,30 +715,33 @@ impl Tracker {
         self.edges.clear();
         for (col, &i) in which.iter().enumerate() {
             let plot = &plots[i];
-            for gate in tree.locate_in_envelope_intersecting(AABB::from_point(plot.point)) {
-                let k = gate.track;
-                let t = &self.tracks[k];
-                if let (Some(pk), Some(tk)) = (plot.identity, t.identity) {
-                    if pk != tk {
-                        continue;
+            let (tracks, predicted, edges) = (&self.tracks, &self.predicted, &mut self.edges);
+            let gate_d2 = self.params.gate_d2;
+            // Internal iteration: no iterator state is allocated per query.
+            let _ =
+                tree.locate_in_envelope_intersecting_int(AABB::from_point(plot.point), |gate| {
+                    let k = gate.track;
+                    let t = &tracks[k];
+                    let clash =
+                        matches!((plot.identity, t.identity), (Some(pk), Some(tk)) if pk != tk);
+                    if !clash {
+                        let pred;
+                        let g = if plot.time == tb {
+                            &predicted[k].1
+                        } else {
+                            pred = t.filter.predict(plot.time - t.time, &motion).combined();
+                            &pred
+                        };
+                        let (nu, s) = innovation(g, &plot.observation(&t.frame));
+                        if let Some((d2, ln_det)) = mahalanobis(&nu, &s) {
+                            if d2 <= gate_d2 {
+                                edges.push((k, col, d2 + ln_det));
+                            }
+                        }
                     }
-                }
-                let pred;
-                let g = if plot.time == tb {
-                    &self.predicted[k]
-                } else {
-                    pred = t.filter.predict(plot.time - t.time, &motion).combined();
-                    &pred
-                };
-                let (nu, s) = innovation(g, &plot.observation(&t.frame));
-                if let Some((d2, ln_det)) = mahalanobis(&nu, &s) {
-                    if d2 <= self.params.gate_d2 {
-                        self.edges.push((k, col, d2 + ln_det));
-                    }
-                }
-            }
+                    ControlFlow::<()>::Continue(())
+                });
         }
-        self.gates = tree.into_iter().collect();
         let n_tracks = self.tracks.len();
         let assignment = self
             .solver
@@ -756,7 +762,8 @@ impl Tracker {
                     .push(self.tracks[k].id);
                 self.stats.identity_fusions += 1;
             }
-            report.outcome[i] = self.apply(k, plot);
+            let at_tb = (plot.time == tb).then(|| self.predicted[k].0.clone());
+            report.outcome[i] = self.apply(k, plot, at_tb);
         }
         for (col, &i) in which.iter().enumerate() {
             if !used[col] {
@@ -813,20 +820,23 @@ impl Tracker {
     }
 
     /// Updates track `k` with `plot`, in time order even when the plot is late.
-    fn apply(&mut self, k: usize, plot: &Plot) -> Result<TrackId, Reject> {
+    /// `predicted` is the track's filter already predicted to the plot's time, if known.
+    fn apply(
+        &mut self,
+        k: usize,
+        plot: &Plot,
+        predicted: Option<FilterState>,
+    ) -> Result<TrackId, Reject> {
         let motion = self.params.motion;
         let window = self.params.oosm_window_s;
         let t = &mut self.tracks[k];
         if plot.time >= t.time {
-            let before = t.filter.clone();
-            let before_time = t.time;
-            let post = t
-                .filter
-                .predict(plot.time - t.time, &motion)
+            let prior = predicted.unwrap_or_else(|| t.filter.predict(plot.time - t.time, &motion));
+            let post = prior
                 .update(&plot.observation(&t.frame))
                 .map_err(|_| Reject::Singular)?;
-            t.filter = post;
-            t.time = plot.time;
+            let before = std::mem::replace(&mut t.filter, post);
+            let before_time = std::mem::replace(&mut t.time, plot.time);
             if window > 0.0 {
                 t.history.push_back(Step {
                     plot: *plot,

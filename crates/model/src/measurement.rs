@@ -282,7 +282,8 @@ mod tests {
 
     #[test]
     fn rejects_each_bad_field_with_its_reason() {
-        let cases: Vec<(Box<dyn Fn(&mut Measurement)>, MeasurementError)> = vec![
+        type Spoil = Box<dyn Fn(&mut Measurement)>;
+        let cases: Vec<(Spoil, MeasurementError)> = vec![
             (
                 Box::new(|m| m.position.lat = f64::NAN),
                 MeasurementError::BadPosition,

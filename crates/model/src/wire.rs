@@ -391,3 +391,52 @@ mod tests {
         assert!(matches!(decode(&f), Err(WireError::Payload(_))));
     }
 }
+
+#[cfg(test)]
+mod golden {
+    use super::*;
+    use crate::*;
+
+    /// The worked example in ARCHITECTURE.md; changing these bytes is a wire change.
+    pub(super) fn example() -> MeasurementBatch {
+        let (nation, sensor) = (
+            NationId::new("MEX").unwrap(),
+            SensorId::new("mex-ais-1").unwrap(),
+        );
+        let mut b = MeasurementBatch::new(nation, sensor.clone(), 7);
+        b.measurements.push(Measurement {
+            sensor,
+            nation,
+            time: Timestamp::from_micros(1_795_000_000_000_000),
+            kind: MeasurementKind::AisReport,
+            position: GeoPoint::new(21.25, -86.75),
+            accuracy: PositionCov::circular(10.0),
+            velocity: None,
+            polar: None,
+            identity: Identity {
+                mmsi: Some(345_070_001),
+                ..Identity::default()
+            },
+            release: ReleaseTo::AllMembers,
+        });
+        b
+    }
+
+    fn hex(b: &[u8]) -> String {
+        b.iter().map(|x| format!("{x:02x}")).collect()
+    }
+
+    #[test]
+    fn example_frame_is_stable() {
+        let f = encode(&example());
+        println!("{}\n{}", hex(&f), to_json(&example()));
+        assert_eq!(f.len(), GOLDEN.len() / 2);
+        assert_eq!(
+            hex(&f),
+            GOLDEN,
+            "the wire format changed: bump VERSION and update ARCHITECTURE.md"
+        );
+    }
+
+    const GOLDEN: &str = "43554d42010060000000034d4558096d65782d6169732d310701096d65782d6169732d31034d455880c0f995e0a2b0060100000000004035400000000000b055c000000000000000594000000000000000000000000000005940000001b1b3c5a4010000000000000002f56395cc";
+}

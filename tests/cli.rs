@@ -1,0 +1,104 @@
+//! The `cuenca` command as a user runs it.
+
+mod common;
+use common::{cuenca, repo_file};
+
+#[test]
+fn help_lists_every_subcommand() {
+    let out = cuenca().arg("--help").output().unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    for sub in [
+        "serve", "eval", "sim", "replay", "config", "ais", "adsb", "radar",
+    ] {
+        assert!(text.contains(sub), "--help lacks {sub}:\n{text}");
+    }
+    for (args, needle) in [
+        (&["ais", "--help"][..], "decode"),
+        (&["config", "--help"][..], "check"),
+    ] {
+        let out = cuenca().args(args).output().unwrap();
+        assert!(String::from_utf8_lossy(&out.stdout).contains(needle));
+    }
+}
+
+#[test]
+fn config_check_accepts_the_default_and_names_the_bad_field() {
+    let good = repo_file("config/cuenca.toml");
+    let out = cuenca()
+        .args(["config", "check"])
+        .arg(&good)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    let dir = std::env::temp_dir().join(format!("cuenca-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let bad = dir.join("bad.toml");
+    let text = std::fs::read_to_string(&good).unwrap();
+    std::fs::write(&bad, text.replace("confirm_hits = 3", "confirm_hits = 0")).unwrap();
+    let out = cuenca()
+        .args(["config", "check"])
+        .arg(&bad)
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("bad.toml") && err.contains("fusion.confirm_hits"),
+        "{err}"
+    );
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn unbuilt_subcommands_say_so_and_fail() {
+    let out = cuenca().args(["ais", "decode"]).output().unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not implemented yet"));
+}
+
+#[test]
+fn eval_scores_a_small_scenario_as_json() {
+    let dir = std::env::temp_dir().join(format!("cuenca-eval-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let scen = dir.join("s.csv");
+    let mut text = String::from("time_s,kind,target_id,x_m,y_m\n");
+    for k in 0..20 {
+        let t = 10.0 * k as f64;
+        text.push_str(&format!(
+            "{t},truth,0,{},0\n{t},detection,0,{},5\n",
+            100.0 * t,
+            100.0 * t + 7.0
+        ));
+    }
+    std::fs::write(&scen, text).unwrap();
+    let tracks = dir.join("tracks.csv");
+    let out = cuenca()
+        .args(["eval", "--json", "--scenario"])
+        .arg(&scen)
+        .arg("--tracks-out")
+        .arg(&tracks)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["measurements"], 20);
+    assert_eq!(v["truths_with_multiple_tracks"], 0);
+    for k in ["mean", "localisation", "missed", "false"] {
+        assert!(v["gospa"][k].is_number(), "{k}");
+    }
+    assert!(v["gospa"]["mean"].as_f64().unwrap() < 50.0);
+    let rows = std::fs::read_to_string(&tracks).unwrap();
+    assert!(rows.starts_with("time_s,track_id,x_m,y_m\n"));
+    assert_eq!(rows.lines().count(), 21);
+    std::fs::remove_dir_all(&dir).ok();
+}

@@ -1,0 +1,128 @@
+//! Helpers shared by the end-to-end tests: free ports, a running `cuenca`, plain HTTP.
+
+#![allow(dead_code)]
+
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+pub fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port")
+}
+
+pub fn cuenca() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_cuenca"))
+}
+
+pub fn repo_file(rel: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .join(rel)
+}
+
+/// A `cuenca serve` process, killed on drop.
+pub struct Server {
+    pub child: Child,
+    pub http: u16,
+    pub zenoh: u16,
+    _dir: tempdir::TempDir,
+}
+
+pub mod tempdir {
+    /// A directory removed on drop (std only, so tests need no extra crate).
+    pub struct TempDir(pub std::path::PathBuf);
+    impl TempDir {
+        pub fn new(tag: &str) -> TempDir {
+            let p = std::env::temp_dir().join(format!(
+                "cuenca-{tag}-{}-{}",
+                std::process::id(),
+                super::free_port()
+            ));
+            std::fs::create_dir_all(&p).expect("temp dir");
+            TempDir(p)
+        }
+    }
+    impl Drop for TempDir {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
+}
+
+impl Server {
+    /// Starts `cuenca serve` on the embedded config with zenoh listening on a free
+    /// loopback port and `edit` applied to the config text.
+    pub fn start(edit: impl Fn(String) -> String) -> Server {
+        let dir = tempdir::TempDir::new("serve");
+        let (http, zenoh) = (free_port(), free_port());
+        let text = std::fs::read_to_string(repo_file("config/cuenca.toml")).expect("config");
+        let text = text.replacen(
+            "listen = []",
+            &format!("listen = [\"tcp/127.0.0.1:{zenoh}\"]"),
+            1,
+        );
+        let path = dir.0.join("cuenca.toml");
+        std::fs::write(&path, edit(text)).expect("write config");
+        let child = cuenca()
+            .args(["serve", "--config"])
+            .arg(&path)
+            .args(["--http", &format!("127.0.0.1:{http}")])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("cuenca serve starts");
+        let s = Server {
+            child,
+            http,
+            zenoh,
+            _dir: dir,
+        };
+        s.wait_ready();
+        s
+    }
+
+    fn wait_ready(&self) {
+        let start = Instant::now();
+        while start.elapsed() < Duration::from_secs(30) {
+            if let Ok((200, _)) = get(self.http, "/readyz") {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        panic!("cuenca serve was not ready within 30 s");
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A plain HTTP/1.1 GET on loopback: (status, body).
+pub fn get(port: u16, path: &str) -> std::io::Result<(u16, String)> {
+    let mut s = TcpStream::connect(("127.0.0.1", port))?;
+    s.set_read_timeout(Some(Duration::from_secs(5)))?;
+    write!(
+        s,
+        "GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+    )?;
+    let mut buf = String::new();
+    s.read_to_string(&mut buf)?;
+    let status = buf
+        .split_whitespace()
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0);
+    let body = buf
+        .split_once("\r\n\r\n")
+        .map(|(_, b)| b.to_string())
+        .unwrap_or_default();
+    Ok((status, body))
+}

@@ -1,0 +1,170 @@
+//! `cuenca serve` as a real process: measurements over zenoh in, picture over HTTP out.
+
+mod common;
+use common::{get, Server};
+use cuenca_bus::Bus;
+use cuenca_config::{ZenohConfig, ZenohMode};
+use cuenca_model::*;
+use std::time::{Duration, Instant};
+
+fn ais_batch(seq: u64, t: Timestamp, mmsi: u32, lon: f64) -> MeasurementBatch {
+    let (nation, sensor) = (
+        NationId::new("JAM").unwrap(),
+        SensorId::new("jam-ais-kingston").unwrap(),
+    );
+    let mut b = MeasurementBatch::new(nation, sensor.clone(), seq);
+    b.measurements.push(Measurement {
+        sensor,
+        nation,
+        time: t,
+        kind: MeasurementKind::AisReport,
+        position: GeoPoint::new(17.5, lon),
+        accuracy: PositionCov::circular(10.0),
+        velocity: Some(Velocity::from_speed_course(10.0, 90.0)),
+        polar: None,
+        identity: Identity {
+            mmsi: Some(mmsi),
+            name: Some("E2E TEST".into()),
+            ..Identity::default()
+        },
+        release: ReleaseTo::AllMembers,
+    });
+    b
+}
+
+fn poll<T>(what: &str, mut f: impl FnMut() -> Option<T>) -> T {
+    let start = Instant::now();
+    while start.elapsed() < Duration::from_secs(30) {
+        if let Some(v) = f() {
+            return v;
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    panic!("timed out waiting for {what}");
+}
+
+#[test]
+fn measurements_published_on_zenoh_become_tracks_on_http() {
+    let server = Server::start(|t| t.replace("enabled = true", "enabled = false"));
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let bus = rt
+        .block_on(Bus::open(&ZenohConfig {
+            mode: ZenohMode::Peer,
+            connect: vec![format!("tcp/127.0.0.1:{}", server.zenoh)],
+            listen: vec![],
+            multicast_scouting: false,
+        }))
+        .unwrap();
+    let mmsi = 366_123_456;
+    let t0 = Timestamp::now();
+    // Three reports 10 s apart (in the recent past) confirm a track; keep publishing
+    // until the service's subscription has propagated and the track shows.
+    let body = poll("the AIS track on /api/v1/tracks", || {
+        for k in 0..3u64 {
+            let b = ais_batch(
+                k,
+                t0 + (k as f64 * 10.0 - 25.0),
+                mmsi,
+                -76.8 + 0.001 * k as f64,
+            );
+            rt.block_on(bus.publish(MeasurementKind::AisReport, &b))
+                .unwrap();
+        }
+        let (status, body) = get(server.http, "/api/v1/tracks").ok()?;
+        assert_eq!(status, 200);
+        body.contains(&mmsi.to_string()).then_some(body)
+    });
+    let v: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(v["type"], "FeatureCollection");
+    let f = v["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["properties"]["identity"]["mmsi"] == mmsi)
+        .unwrap();
+    let lon = f["geometry"]["coordinates"][0].as_f64().unwrap();
+    assert!((lon + 76.8).abs() < 0.01, "{lon}");
+    assert_eq!(f["properties"]["domain"], "sea");
+
+    // Junk and impersonation are refused and counted, and the service stays up.
+    rt.block_on(bus.put(
+        "cuenca/JAM/sensors/ais/jam-ais-kingston",
+        b"garbage".to_vec(),
+    ))
+    .unwrap();
+    let mut forged = ais_batch(9, Timestamp::now(), 1, -76.0);
+    forged.nation = NationId::new("USA").unwrap();
+    let frame = wire::encode(&forged);
+    rt.block_on(bus.put("cuenca/JAM/sensors/ais/jam-ais-kingston", frame))
+        .unwrap();
+    let metrics = poll("rejections in /metrics", || {
+        let (_, m) = get(server.http, "/metrics").ok()?;
+        (m.contains("reason=\"bad_magic\"") && m.contains("reason=\"impersonation\"")).then_some(m)
+    });
+    assert!(metrics.contains("cuenca_measurements_accepted_total"));
+    assert_eq!(get(server.http, "/healthz").unwrap().0, 200);
+    bus.close();
+}
+
+#[test]
+fn owner_only_radar_data_stays_out_of_the_public_picture() {
+    let server = Server::start(|t| t.replace("enabled = true", "enabled = false"));
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let bus = rt
+        .block_on(Bus::open(&ZenohConfig {
+            mode: ZenohMode::Peer,
+            connect: vec![format!("tcp/127.0.0.1:{}", server.zenoh)],
+            listen: vec![],
+            multicast_scouting: false,
+        }))
+        .unwrap();
+    // hnd-radar-guanaja is owner-only in the default config.
+    let (nation, sensor) = (
+        NationId::new("HND").unwrap(),
+        SensorId::new("hnd-radar-guanaja").unwrap(),
+    );
+    let t0 = Timestamp::now();
+    let accepted = poll("radar plots accepted", || {
+        for k in 0..4u64 {
+            let mut b = MeasurementBatch::new(nation, sensor.clone(), k);
+            b.measurements.push(Measurement {
+                sensor: sensor.clone(),
+                nation,
+                time: t0 + (k as f64 * 10.0 - 35.0),
+                kind: MeasurementKind::RadarPlot,
+                position: GeoPoint::new(16.7, -85.6 + 0.001 * k as f64),
+                accuracy: PositionCov::circular(50.0),
+                velocity: None,
+                polar: None,
+                identity: Identity::default(),
+                release: ReleaseTo::OwnerOnly,
+            });
+            rt.block_on(bus.publish(MeasurementKind::RadarPlot, &b))
+                .unwrap();
+        }
+        let (_, m) = get(server.http, "/metrics").ok()?;
+        let n: u64 = m
+            .lines()
+            .find_map(|l| l.strip_prefix("cuenca_measurements_accepted_total "))?
+            .trim()
+            .parse()
+            .ok()?;
+        (n >= 4).then_some(n)
+    });
+    assert!(accepted >= 4);
+    // The track exists in the picture (the metrics count every track) ...
+    poll("the radar track in the picture", || {
+        let (_, m) = get(server.http, "/metrics").ok()?;
+        let live: u64 = m
+            .lines()
+            .filter(|l| l.starts_with("cuenca_tracks{"))
+            .filter_map(|l| l.rsplit(' ').next()?.parse::<u64>().ok())
+            .sum();
+        (live >= 1).then_some(())
+    });
+    // ... but not in what is released to everyone.
+    let (_, body) = get(server.http, "/api/v1/tracks").unwrap();
+    let v: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(v["numberMatched"], 0, "owner-only data leaked: {body}");
+    bus.close();
+}
