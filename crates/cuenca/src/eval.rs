@@ -5,7 +5,7 @@ use clap::{Args, ValueEnum};
 use cuenca_fusion::eval::{self, Scenario};
 use cuenca_fusion::filter::Motion;
 use cuenca_fusion::gospa::GospaParams;
-use cuenca_fusion::tracker::TrackerParams;
+use cuenca_fusion::tracker::{Indexing, TrackerParams};
 use std::path::PathBuf;
 
 #[derive(Args)]
@@ -37,12 +37,23 @@ pub struct EvalArgs {
     /// Squared Mahalanobis gate.
     #[arg(long, default_value_t = 16.0)]
     pub gate: f64,
+    /// How the gating R-tree is built per scan.
+    #[arg(long, value_enum, default_value_t = IndexingArg::Bulk)]
+    pub indexing: IndexingArg,
     /// GOSPA cut-off c, m.
     #[arg(long, default_value_t = 500.0)]
     pub gospa_c: f64,
     /// GOSPA order p.
     #[arg(long, default_value_t = 1.0)]
     pub gospa_p: f64,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum IndexingArg {
+    /// Bulk-load a fresh tree per scan.
+    Bulk,
+    /// Insert gates one at a time.
+    Incremental,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -77,6 +88,10 @@ pub fn run(a: EvalArgs) -> Result<()> {
         gate_d2: a.gate,
         // Scenario files are in time order; no late plots to hold history for.
         oosm_window_s: 0.0,
+        indexing: match a.indexing {
+            IndexingArg::Bulk => Indexing::BulkLoad,
+            IndexingArg::Incremental => Indexing::Incremental,
+        },
         ..TrackerParams::default()
     };
     let run = eval::run(&scenario, a.sigma, params, gospa);

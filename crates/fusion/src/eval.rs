@@ -9,7 +9,7 @@
 //! prediction when it missed), from its first detection on.
 
 use crate::gospa::{self, Gospa, GospaParams, GospaWorkspace};
-use crate::tracker::{Coverage, Plot, Space, Tracker, TrackerParams};
+use crate::tracker::{Coverage, Plot, Space, Stats, Tracker, TrackerParams};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::time::Instant;
@@ -156,6 +156,8 @@ pub struct Report {
     pub truths_with_any_track: usize,
     pub truths_with_multiple_tracks: usize,
     pub peak_live_tracks: usize,
+    /// Tracker counters (gating candidates, starts, confirmations, ...).
+    pub tracker: Stats,
 }
 
 /// The outcome of a run: the report and the track rows.
@@ -259,6 +261,7 @@ pub fn run(
             truths_with_any_track: per_truth.len(),
             truths_with_multiple_tracks: per_truth.values().filter(|n| **n > 1).count(),
             peak_live_tracks: peak,
+            tracker: tracker.stats().clone(),
         },
         rows,
     }

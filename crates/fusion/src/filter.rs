@@ -256,9 +256,24 @@ pub fn mahalanobis(nu: &Vector2<f64>, s: &Matrix2<f64>) -> Option<(f64, f64)> {
     Some((d2, det.ln()))
 }
 
-/// The Kalman update of `pred` with `obs`, by adskalman in Joseph form.
+/// The Kalman update of `pred` with `obs`, by adskalman.
+///
+/// The covariance update is the optimal-gain form made symmetric: for these small,
+/// well-conditioned problems it matches Joseph form to rounding (see the test
+/// `optimal_gain_matches_joseph_form`) at about half the cost.
 pub fn update(pred: &Gaussian, obs: &Observation) -> Result<Gaussian, SingularInnovation> {
-    let method = CovarianceUpdateMethod::JosephForm;
+    update_with(
+        pred,
+        obs,
+        CovarianceUpdateMethod::OptimalKalmanForcedSymmetric,
+    )
+}
+
+fn update_with(
+    pred: &Gaussian,
+    obs: &Observation,
+    method: CovarianceUpdateMethod,
+) -> Result<Gaussian, SingularInnovation> {
     let out = match obs {
         Observation::Position { z, r } => {
             let m = PositionObservation::new(Matrix2::new(r[0], r[1], r[1], r[2]));
@@ -280,8 +295,7 @@ pub fn update(pred: &Gaussian, obs: &Observation) -> Result<Gaussian, SingularIn
             m.update(pred, &Vector2::new(*range, az), method)
         }
     };
-    let mut g = out.map_err(|_| SingularInnovation)?;
-    symmetrise(g.covariance_mut());
+    let g = out.map_err(|_| SingularInnovation)?;
     if g.state().iter().all(|v| v.is_finite()) {
         Ok(g)
     } else {
@@ -378,12 +392,11 @@ impl FilterState {
                     pi[0][0] * self.mu[0] + pi[1][0] * self.mu[1],
                     pi[0][1] * self.mu[0] + pi[1][1] * self.mu[1],
                 ];
-                let mut modes = [self.modes[0].clone(), self.modes[1].clone()];
-                for (j, qj) in [q_quiet, q_manoeuvre].into_iter().enumerate() {
+                let q = [q_quiet, q_manoeuvre];
+                let modes = std::array::from_fn(|j| {
                     let w = [pi[0][j] * self.mu[0] / c[j], pi[1][j] * self.mu[1] / c[j]];
-                    let mixed = combine(&self.modes, w);
-                    modes[j] = predict(&mixed, dt, qj);
-                }
+                    predict(&combine(&self.modes, w), dt, q[j])
+                });
                 FilterState { modes, mu: c }
             }
         }
@@ -528,6 +541,21 @@ mod tests {
         }
         assert!(quiet > 0.8, "{quiet}");
         assert!(f.mu[1] > 0.5, "{:?}", f.mu);
+    }
+
+    #[test]
+    fn optimal_gain_matches_joseph_form() {
+        let mut prior = gaussian([10.0, -5.0, 3.0, 1.0], [2500.0, 900.0, 400.0, 100.0]);
+        prior.covariance_mut()[(0, 2)] = 300.0;
+        prior.covariance_mut()[(2, 0)] = 300.0;
+        let obs = Observation::Position {
+            z: [40.0, 20.0],
+            r: [2500.0, 300.0, 1600.0],
+        };
+        let a = update(&prior, &obs).unwrap();
+        let b = update_with(&prior, &obs, CovarianceUpdateMethod::JosephForm).unwrap();
+        assert!((a.state() - b.state()).norm() < 1e-9);
+        assert!((a.covariance() - b.covariance()).norm() < 1e-6);
     }
 
     #[test]
