@@ -25,18 +25,22 @@ pub struct EvalArgs {
     /// Motion model.
     #[arg(long, value_enum, default_value_t = Model::Imm)]
     pub model: Model,
-    /// Process noise density of the (quiet) constant-velocity model, m²/s³.
-    #[arg(long, default_value_t = 0.1)]
-    pub q: f64,
-    /// Process noise density of the IMM's manoeuvre model, m²/s³.
-    #[arg(long, default_value_t = 20.0)]
-    pub q_manoeuvre: f64,
-    /// IMM: probability of staying in the same mode for one second.
-    #[arg(long, default_value_t = 0.999)]
-    pub p_stay: f64,
-    /// Squared Mahalanobis gate.
-    #[arg(long, default_value_t = 16.0)]
-    pub gate: f64,
+    /// Process noise density of the (quiet) constant-velocity model, m²/s³
+    /// [default: the tracker's, 0.1].
+    #[arg(long)]
+    pub q: Option<f64>,
+    /// Process noise density of the IMM's manoeuvre model, m²/s³ [default: the tracker's, 200].
+    #[arg(long)]
+    pub q_manoeuvre: Option<f64>,
+    /// IMM: probability of staying in the same mode for one second [default: the tracker's, 0.999].
+    #[arg(long)]
+    pub p_stay: Option<f64>,
+    /// Gate confirmed IMM tracks on the combined estimate instead of on each mode.
+    #[arg(long)]
+    pub gate_combined: bool,
+    /// Squared Mahalanobis gate [default: the tracker's, 16].
+    #[arg(long)]
+    pub gate: Option<f64>,
     /// How the gating R-tree is built per scan.
     #[arg(long, value_enum, default_value_t = IndexingArg::Bulk)]
     pub indexing: IndexingArg,
@@ -68,31 +72,54 @@ pub fn run(a: EvalArgs) -> Result<()> {
     if !(a.sigma.is_finite() && a.sigma > 0.0) {
         bail!("--sigma must be a positive number of metres");
     }
-    if !(a.gate.is_finite() && a.gate > 0.0) {
-        bail!("--gate must be positive");
+    let defaults = TrackerParams::default();
+    let Motion::Imm {
+        q_quiet,
+        q_manoeuvre,
+        p_stay,
+    } = defaults.motion
+    else {
+        bail!("the tracker's default motion model is expected to be an IMM");
+    };
+    let (q, q_manoeuvre, p_stay) = (
+        a.q.unwrap_or(q_quiet),
+        a.q_manoeuvre.unwrap_or(q_manoeuvre),
+        a.p_stay.unwrap_or(p_stay),
+    );
+    let gate = a.gate.unwrap_or(defaults.gate_d2);
+    for (name, v, ok) in [
+        ("--q", q, q >= 0.0),
+        ("--q-manoeuvre", q_manoeuvre, q_manoeuvre >= 0.0),
+        ("--p-stay", p_stay, p_stay > 0.0 && p_stay < 1.0),
+        ("--gate", gate, gate > 0.0),
+    ] {
+        if !(v.is_finite() && ok) {
+            bail!("{name} {v} is out of range");
+        }
     }
     let text = std::fs::read_to_string(&a.scenario)
         .with_context(|| format!("cannot read {}", a.scenario.display()))?;
     let scenario = Scenario::parse(&text).with_context(|| format!("{}", a.scenario.display()))?;
     let gospa = GospaParams::new(a.gospa_c, a.gospa_p).context("GOSPA parameters")?;
     let motion = match a.model {
-        Model::Cv => Motion::Cv { q: a.q },
+        Model::Cv => Motion::Cv { q },
         Model::Imm => Motion::Imm {
-            q_quiet: a.q,
-            q_manoeuvre: a.q_manoeuvre,
-            p_stay: a.p_stay,
+            q_quiet: q,
+            q_manoeuvre,
+            p_stay,
         },
     };
     let params = TrackerParams {
         motion,
-        gate_d2: a.gate,
+        gate_d2: gate,
         // Scenario files are in time order; no late plots to hold history for.
         oosm_window_s: 0.0,
+        gate_per_mode: !a.gate_combined,
         indexing: match a.indexing {
             IndexingArg::Bulk => Indexing::BulkLoad,
             IndexingArg::Incremental => Indexing::Incremental,
         },
-        ..TrackerParams::default()
+        ..defaults
     };
     let run = eval::run(&scenario, a.sigma, params, gospa);
     if let Some(path) = &a.tracks_out {

@@ -217,7 +217,8 @@ pub struct TrackerParams {
     pub confirm_window: u32,
     /// A confirmed track coasts after this many misses in a row ...
     pub coast_after_misses: u32,
-    /// ... and is deleted after this many.
+    /// ... and is deleted after this many, or more where the track's own detection
+    /// rate makes such a run likely (up to twice this; see `misses_allowed`).
     pub delete_after_misses: u32,
     /// Tracks not updated for this long are deleted: sea, air, unknown.
     pub delete_after_s: [f64; 3],
@@ -235,6 +236,8 @@ pub struct TrackerParams {
     pub reanchor_m: f64,
     /// How gates are indexed per batch.
     pub indexing: Indexing,
+    /// Confirmed IMM tracks gate on each mode (else on the combined estimate).
+    pub gate_per_mode: bool,
 }
 
 impl Default for TrackerParams {
@@ -242,7 +245,8 @@ impl Default for TrackerParams {
         TrackerParams {
             motion: Motion::Imm {
                 q_quiet: 0.1,
-                q_manoeuvre: 20.0,
+                // A 250 m/s target turning at 1-3 °/s pulls 4-13 m/s² sideways.
+                q_manoeuvre: 200.0,
                 p_stay: 0.999,
             },
             gate_d2: 16.0,
@@ -258,6 +262,7 @@ impl Default for TrackerParams {
             max_speed_mps: [40.0, 350.0, 350.0],
             reanchor_m: 20_000.0,
             indexing: Indexing::BulkLoad,
+            gate_per_mode: true,
         }
     }
 }
@@ -415,16 +420,107 @@ pub struct Stats {
 }
 
 #[derive(Clone, Copy)]
-struct Gate {
+struct Gate<P: GatePoint> {
     track: usize,
-    env: AABB<[f64; 3]>,
+    env: AABB<P>,
 }
 
-impl RTreeObject for Gate {
-    type Envelope = AABB<[f64; 3]>;
+impl<P: GatePoint> RTreeObject for Gate<P> {
+    type Envelope = AABB<P>;
     fn envelope(&self) -> Self::Envelope {
         self.env
     }
+}
+
+/// The gating index's coordinates: x/y on the flat plane, ECEF in WGS-84. Keeping
+/// the flat case two-dimensional makes every box test a third cheaper.
+trait GatePoint: rstar::Point<Scalar = f64> + Copy {
+    fn from3(p: [f64; 3]) -> Self;
+    fn around(c: [f64; 3], r: f64) -> AABB<Self>;
+}
+
+impl GatePoint for [f64; 2] {
+    fn from3(p: [f64; 3]) -> Self {
+        [p[0], p[1]]
+    }
+    fn around(c: [f64; 3], r: f64) -> AABB<Self> {
+        AABB::from_corners([c[0] - r, c[1] - r], [c[0] + r, c[1] + r])
+    }
+}
+
+impl GatePoint for [f64; 3] {
+    fn from3(p: [f64; 3]) -> Self {
+        p
+    }
+    fn around(c: [f64; 3], r: f64) -> AABB<Self> {
+        AABB::from_corners(
+            [c[0] - r, c[1] - r, c[2] - r],
+            [c[0] + r, c[1] + r, c[2] + r],
+        )
+    }
+}
+
+/// How many misses in a row a confirmed track survives: enough that a run that long
+/// has under 0.1 % chance at the track's own detection rate, between
+/// `delete_after_misses` and twice that. A weakly detected target is not dropped
+/// and re-started at every fade.
+fn misses_allowed(p: &TrackerParams, hits: u32, opportunities: u32) -> u32 {
+    let pd = (hits as f64 + 1.0) / (opportunities as f64 + 2.0);
+    let n = (1e-3f64.ln() / (1.0 - pd).max(1e-9).ln()).ceil();
+    let lo = p.delete_after_misses;
+    (n.max(0.0) as u32).clamp(lo, 2 * lo)
+}
+
+/// Confirmed tracks under an IMM gate on each mode, so a target that starts a turn
+/// is still found by the manoeuvre mode; tentative tracks gate on the quiet mode
+/// alone, which keeps clutter from feeding them.
+fn per_mode_gating(params: &TrackerParams, status: TrackStatus) -> bool {
+    params.gate_per_mode
+        && matches!(params.motion, Motion::Imm { .. })
+        && status != TrackStatus::Tentative
+}
+
+/// The association cost of `obs` for a track predicted as `f` (combined: `g`): the
+/// negative log-likelihood, −2 ln p(obs), or `None` outside the gate. Per mode, the
+/// likelihood is the IMM mixture and the plot is inside if any mode's gate holds it.
+fn gate_cost(
+    f: &FilterState,
+    g: &Gaussian,
+    obs: &Observation,
+    per_mode: bool,
+    gate_d2: f64,
+) -> Option<f64> {
+    if !per_mode {
+        // Tentative IMM tracks (and CV tracks, where both slots agree) use the quiet mode.
+        let g = if matches!(f.mu, [m, _] if m < 1.0) {
+            &f.modes[0]
+        } else {
+            g
+        };
+        let (nu, s) = innovation(g, obs);
+        let (d2, ln_det) = mahalanobis(&nu, &s)?;
+        return (d2 <= gate_d2).then_some(d2 + ln_det);
+    }
+    let mut inside = false;
+    let mut terms = [f64::INFINITY; 2];
+    let mu_max = f.mu[0].max(f.mu[1]);
+    for (j, m) in f.modes.iter().enumerate() {
+        let (nu, s) = innovation(m, obs);
+        if let Some((d2, ln_det)) = mahalanobis(&nu, &s) {
+            // An unlikely mode's gate shrinks by its odds, so a quiet track's wide
+            // manoeuvre gate does not sweep up clutter.
+            let odds = -2.0 * (f.mu[j] / mu_max).max(1e-300).ln();
+            inside |= d2 + odds <= gate_d2;
+            terms[j] = d2 + ln_det - 2.0 * f.mu[j].max(1e-300).ln();
+        }
+    }
+    if !inside {
+        return None;
+    }
+    // −2 ln Σ_j exp(−terms_j / 2), computed stably.
+    let lo = terms[0].min(terms[1]);
+    let sum: f64 = terms.iter().map(|t| (-(t - lo) / 2.0).exp()).sum();
+    Some(lo - 2.0 * sum.ln())
 }
 
 /// R-tree node sizes for the gating index. Wider nodes than rstar's default (6)
@@ -475,7 +571,8 @@ pub struct Tracker {
     edges: Vec<(usize, usize, f64)>,
     /// Per track: its filter predicted to the batch time, and the combined Gaussian.
     predicted: Vec<(Option<FilterState>, Gaussian)>,
-    gates: Vec<Gate>,
+    /// Per track: gate centre (in the tracker's space) and radius.
+    gates: Vec<([f64; 3], f64)>,
 }
 
 impl Tracker {
@@ -555,19 +652,39 @@ impl Tracker {
         // 2. Identity path.
         let mut anonymous = Vec::with_capacity(valid.len());
         let mut identified: Vec<usize> = Vec::new();
+        // An identity new to the tracker enters through GNN once (its earliest report);
+        // its later reports in the same batch follow on the identity path.
+        let mut deferred: Vec<usize> = Vec::new();
+        let mut new_keys: HashMap<IdKey, usize> = HashMap::new();
         for &i in &valid {
             match plots[i].identity {
                 Some(k) if self.by_identity.contains_key(&k) => identified.push(i),
-                _ => anonymous.push(i),
+                Some(k) => match new_keys.get(&k) {
+                    Some(&j) if plots[j].time <= plots[i].time => deferred.push(i),
+                    Some(&j) => {
+                        deferred.push(j);
+                        new_keys.insert(k, i);
+                    }
+                    None => {
+                        new_keys.insert(k, i);
+                    }
+                },
+                None => anonymous.push(i),
             }
         }
-        identified.sort_by(|&a, &b| plots[a].time.total_cmp(&plots[b].time));
+        anonymous.extend(new_keys.values());
+        let by_time = |a: &usize, b: &usize| plots[*a].time.total_cmp(&plots[*b].time);
+        identified.sort_by(by_time);
         for i in identified {
             report.outcome[i] = self.associate_identified(&plots[i]);
         }
         // 3. Global nearest neighbour for the rest.
         if !anonymous.is_empty() {
             self.associate_gnn(plots, &anonymous, &mut report);
+        }
+        deferred.sort_by(by_time);
+        for i in deferred {
+            report.outcome[i] = self.associate_identified(&plots[i]);
         }
         self.now = newest;
         self.started = true;
@@ -689,77 +806,32 @@ impl Tracker {
         self.predicted.clear();
         self.gates.clear();
         self.gates.reserve(self.tracks.len());
-        for (k, t) in self.tracks.iter().enumerate() {
+        for t in &self.tracks {
             let f = t.filter.predict(tb - t.time, &motion);
             let g = f.combined();
             let p = g.covariance();
             let x = g.state();
-            // Largest eigenvalue of the 2×2 position block bounds the gate ellipse.
-            let (a, b, c) = (p[(0, 0)] + r_max, p[(0, 1)], p[(1, 1)] + r_max);
-            let lmax = 0.5 * (a + c) + (0.25 * (a - c) * (a - c) + b * b).sqrt();
-            let speed = x[2].hypot(x[3]) + 3.0 * (p[(2, 2)] + p[(3, 3)]).sqrt();
-            let radius = (self.params.gate_d2 * lmax).sqrt() + speed * spread;
-            let c3 = t.frame.to_point([x[0], x[1]]);
-            let r3 = match self.space {
-                Space::Flat => [radius, radius, 0.0],
-                Space::Wgs84 => [radius; 3],
+            // The largest eigenvalue of a 2×2 position block bounds its gate ellipse;
+            // confirmed IMM tracks gate per mode, so the box covers every mode's ellipse.
+            let reach = |m: &Gaussian| {
+                let (mp, mx) = (m.covariance(), m.state());
+                let (a, b, c) = (mp[(0, 0)] + r_max, mp[(0, 1)], mp[(1, 1)] + r_max);
+                let lmax = 0.5 * (a + c) + (0.25 * (a - c) * (a - c) + b * b).sqrt();
+                (mx[0] - x[0]).hypot(mx[1] - x[1]) + (self.params.gate_d2 * lmax).sqrt()
             };
-            self.gates.push(Gate {
-                track: k,
-                env: AABB::from_corners(
-                    [c3[0] - r3[0], c3[1] - r3[1], c3[2] - r3[2]],
-                    [c3[0] + r3[0], c3[1] + r3[1], c3[2] + r3[2]],
-                ),
-            });
+            let mut gate_r = reach(&g);
+            if per_mode_gating(&self.params, t.status) {
+                gate_r = f.modes.iter().map(reach).fold(gate_r, f64::max);
+            }
+            let speed = x[2].hypot(x[3]) + 3.0 * (p[(2, 2)] + p[(3, 3)]).sqrt();
+            let radius = gate_r + speed * spread;
+            self.gates.push((t.frame.to_point([x[0], x[1]]), radius));
             self.predicted.push((Some(f), g));
         }
-        let tree: RTree<Gate, GateParams> = match self.params.indexing {
-            Indexing::BulkLoad => RTree::bulk_load_with_params(std::mem::take(&mut self.gates)),
-            Indexing::Incremental => {
-                let mut tree = RTree::new_with_params();
-                for g in self.gates.drain(..) {
-                    tree.insert(g);
-                }
-                tree
-            }
-        };
-        // Candidate pairs that pass the Mahalanobis gate. (A spatial join of the gate
-        // tree with a tree of plots was measured slower than one query per plot.)
-        self.edges.clear();
-        let mut candidates = 0u64;
-        for (col, &i) in which.iter().enumerate() {
-            let plot = &plots[i];
-            let (tracks, predicted, edges) = (&self.tracks, &self.predicted, &mut self.edges);
-            let candidates = &mut candidates;
-            let gate_d2 = self.params.gate_d2;
-            // Internal iteration: no iterator state is allocated per query.
-            let _ =
-                tree.locate_in_envelope_intersecting_int(AABB::from_point(plot.point), |gate| {
-                    let k = gate.track;
-                    *candidates += 1;
-                    let t = &tracks[k];
-                    let clash =
-                        matches!((plot.identity, t.identity), (Some(pk), Some(tk)) if pk != tk);
-                    if !clash {
-                        let pred;
-                        let g = if plot.time == tb {
-                            &predicted[k].1
-                        } else {
-                            pred = t.filter.predict(plot.time - t.time, &motion).combined();
-                            &pred
-                        };
-                        let (nu, s) = innovation(g, &plot.observation(&t.frame));
-                        if let Some((d2, ln_det)) = mahalanobis(&nu, &s) {
-                            if d2 <= gate_d2 {
-                                edges.push((k, col, d2 + ln_det));
-                            }
-                        }
-                    }
-                    ControlFlow::<()>::Continue(())
-                });
+        match self.space {
+            Space::Flat => self.gate_pairs::<[f64; 2]>(plots, which, tb),
+            Space::Wgs84 => self.gate_pairs::<[f64; 3]>(plots, which, tb),
         }
-        self.stats.gate_candidates += candidates;
-        self.stats.gate_passed += self.edges.len() as u64;
         let n_tracks = self.tracks.len();
         let assignment = self
             .solver
@@ -793,6 +865,67 @@ impl Tracker {
                 report.outcome[i] = Ok(self.start_track(&plots[i]));
             }
         }
+    }
+
+    /// Fills `edges` with the track–plot pairs that pass the gate: the gates go into
+    /// an R-tree, each plot looks up the gates containing it, and the Mahalanobis test
+    /// on the innovation covariance decides. (A spatial join of the gate tree with a
+    /// tree of plots was measured slower than one query per plot.)
+    fn gate_pairs<P: GatePoint>(&mut self, plots: &[Plot], which: &[usize], tb: f64) {
+        let motion = self.params.motion;
+        let gates = self.gates.iter().enumerate().map(|(k, &(c, r))| Gate {
+            track: k,
+            env: P::around(c, r),
+        });
+        let tree: RTree<Gate<P>, GateParams> = match self.params.indexing {
+            Indexing::BulkLoad => RTree::bulk_load_with_params(gates.collect()),
+            Indexing::Incremental => {
+                let mut tree = RTree::new_with_params();
+                for g in gates {
+                    tree.insert(g);
+                }
+                tree
+            }
+        };
+        self.edges.clear();
+        let mut candidates = 0u64;
+        for (col, &i) in which.iter().enumerate() {
+            let plot = &plots[i];
+            let (tracks, predicted, edges) = (&self.tracks, &self.predicted, &mut self.edges);
+            let candidates = &mut candidates;
+            let gate_d2 = self.params.gate_d2;
+            let params = &self.params;
+            // Internal iteration: no iterator state is allocated per query.
+            let _ = tree.locate_in_envelope_intersecting_int(
+                AABB::from_point(P::from3(plot.point)),
+                |gate| {
+                    let k = gate.track;
+                    *candidates += 1;
+                    let t = &tracks[k];
+                    let clash =
+                        matches!((plot.identity, t.identity), (Some(pk), Some(tk)) if pk != tk);
+                    if !clash {
+                        let obs = plot.observation(&t.frame);
+                        let per_mode = per_mode_gating(params, t.status);
+                        let cost = match &predicted[k] {
+                            (Some(f), g) if plot.time == tb => {
+                                gate_cost(f, g, &obs, per_mode, gate_d2)
+                            }
+                            _ => {
+                                let f = t.filter.predict(plot.time - t.time, &motion);
+                                gate_cost(&f, &f.combined(), &obs, per_mode, gate_d2)
+                            }
+                        };
+                        if let Some(cost) = cost {
+                            edges.push((k, col, cost));
+                        }
+                    }
+                    ControlFlow::<()>::Continue(())
+                },
+            );
+        }
+        self.stats.gate_candidates += candidates;
+        self.stats.gate_passed += self.edges.len() as u64;
     }
 
     fn start_track(&mut self, plot: &Plot) -> TrackId {
@@ -1024,7 +1157,7 @@ impl Tracker {
                     } else {
                         TrackStatus::Confirmed
                     };
-                    if t.misses_in_row >= p.delete_after_misses {
+                    if t.misses_in_row >= misses_allowed(p, t.hits, t.opportunities) {
                         delete = true;
                     }
                 }
@@ -1177,6 +1310,23 @@ mod tests {
             assert!((a.en[i] - b.en[i]).abs() < 1e-6, "{:?} vs {:?}", a.en, b.en);
             assert!((a.velocity[i] - b.velocity[i]).abs() < 1e-9);
         }
+    }
+
+    #[test]
+    fn one_batch_of_reports_from_a_new_vessel_makes_one_track() {
+        let mut t = flat(TrackerParams::default());
+        let plots: Vec<Plot> = [20.0, 0.0, 10.0]
+            .iter()
+            .map(|&time| {
+                let mut p = Plot::flat(time, 5.0 * time, 0.0, 10.0);
+                p.identity = Some(IdKey::Mmsi(9));
+                p
+            })
+            .collect();
+        let r = t.process(&plots, Coverage::None);
+        assert_eq!(t.len(), 1);
+        assert!(r.outcome.iter().all(|o| o.is_ok()));
+        assert_eq!(t.tracks().next().unwrap().time(), 20.0);
     }
 
     #[test]

@@ -3,7 +3,6 @@
 use crate::release::{view, Viewer};
 use cuenca_bus::Bus;
 use cuenca_config::{Config, FusionConfig};
-use cuenca_fusion::filter::Motion;
 use cuenca_fusion::picture::{Picture, SensorInfo};
 use cuenca_fusion::tracker::TrackerParams;
 use cuenca_model::{keys, NationId, SensorId, Timestamp, Track};
@@ -67,11 +66,6 @@ impl Shared {
 /// Tracker settings from the `[fusion]` section.
 pub fn tracker_params(f: &FusionConfig) -> TrackerParams {
     TrackerParams {
-        motion: Motion::Imm {
-            q_quiet: 0.1,
-            q_manoeuvre: 20.0,
-            p_stay: 0.999,
-        },
         confirm_hits: f.confirm_hits,
         confirm_window: f.confirm_window,
         delete_after_s: [
