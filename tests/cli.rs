@@ -57,7 +57,7 @@ fn config_check_accepts_the_default_and_names_the_bad_field() {
 
 #[test]
 fn unbuilt_subcommands_say_so_and_fail() {
-    let out = cuenca().args(["ais", "decode"]).output().unwrap();
+    let out = cuenca().args(["radar", "decode"]).output().unwrap();
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("not implemented yet"));
 }
@@ -101,4 +101,51 @@ fn eval_scores_a_small_scenario_as_json() {
     assert!(rows.starts_with("time_s,track_id,x_m,y_m\n"));
     assert_eq!(rows.lines().count(), 21);
     std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn ais_decode_prints_gpsd_json_and_counts_bad_lines() {
+    use std::io::Write;
+    use std::process::Stdio;
+    let mut child = cuenca()
+        .args(["ais", "decode"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let input = "!AIVDM,1,1,,A,15M67FC000G?ufbE`FepT@3n00Sa,0*5F\ngarbage\n!AIVDM,1,1,,B,15M67FC000G?ufbE`FepT@3n00Sa,0*00\n";
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 1, "{text}");
+    let v: serde_json::Value = serde_json::from_str(lines[0]).unwrap();
+    assert_eq!(v["class"], "AIS");
+    assert_eq!(v["type"], 1);
+    assert_eq!(v["mmsi"], 366_053_209);
+
+    let mut child = cuenca()
+        .args(["ais", "decode", "--stats"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["messages"], 1);
+    assert_eq!(v["by_type"]["1"], 1);
+    assert_eq!(v["rejected"]["bad_checksum"], 1);
+    assert!(v["sentences_per_s"].as_f64().unwrap() > 0.0);
 }

@@ -9,6 +9,7 @@ use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+mod ais;
 mod eval;
 mod serve;
 
@@ -41,7 +42,7 @@ enum Command {
     /// AIS (NMEA 0183/4.0) tools.
     Ais {
         #[command(subcommand)]
-        command: DecodeCommand,
+        command: AisCommand,
     },
     /// ADS-B / Mode S (Beast, AVR, SBS) tools.
     Adsb {
@@ -68,6 +69,12 @@ enum ConfigCommand {
         /// The TOML file to check.
         file: PathBuf,
     },
+}
+
+#[derive(Subcommand)]
+enum AisCommand {
+    /// Decode !AIVDM/!AIVDO sentences and print one gpsd-style JSON object per message.
+    Decode(ais::DecodeArgs),
 }
 
 #[derive(Subcommand)]
@@ -117,7 +124,9 @@ fn run(cli: Cli) -> Result<()> {
         }
         Command::Sim(_) => not_yet("sim", 7),
         Command::Replay(_) => not_yet("replay", 7),
-        Command::Ais { .. } => not_yet("ais decode", 4),
+        Command::Ais {
+            command: AisCommand::Decode(args),
+        } => ais::decode(args),
         Command::Adsb { .. } => not_yet("adsb decode", 4),
         Command::Radar { .. } => not_yet("radar decode", 4),
     }
