@@ -410,24 +410,23 @@ impl FilterState {
                 mu: [1.0, 0.0],
             });
         }
-        let mut out = self.clone();
         let mut lik = [0.0; 2];
         for (j, (mode, l)) in self.modes.iter().zip(&mut lik).enumerate() {
             let (nu, s) = innovation(mode, obs);
             let (d2, ln_det) = mahalanobis(&nu, &s).ok_or(SingularInnovation)?;
             *l = (-0.5 * d2 - 0.5 * ln_det).exp() * self.mu[j];
-            out.modes[j] = update(mode, obs)?;
         }
+        let modes = [update(&self.modes[0], obs)?, update(&self.modes[1], obs)?];
         let total = lik[0] + lik[1];
-        out.mu = if total > 0.0 && total.is_finite() {
+        let mut mu = if total > 0.0 && total.is_finite() {
             [lik[0] / total, lik[1] / total]
         } else {
             self.mu
         };
         // Keep both modes alive so the IMM can always switch.
-        out.mu[0] = out.mu[0].clamp(1e-6, 1.0 - 1e-6);
-        out.mu[1] = 1.0 - out.mu[0];
-        Ok(out)
+        mu[0] = mu[0].clamp(1e-6, 1.0 - 1e-6);
+        mu[1] = 1.0 - mu[0];
+        Ok(FilterState { modes, mu })
     }
 }
 

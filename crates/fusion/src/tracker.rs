@@ -991,14 +991,16 @@ impl Tracker {
             let post = prior
                 .update(&plot.observation(&t.frame))
                 .map_err(|_| Reject::Singular)?;
-            let before = std::mem::replace(&mut t.filter, post);
             let before_time = std::mem::replace(&mut t.time, plot.time);
             if window > 0.0 {
+                let before = std::mem::replace(&mut t.filter, post);
                 t.history.push_back(Step {
                     plot: *plot,
                     before,
                     before_time,
                 });
+            } else {
+                t.filter = post;
             }
         } else {
             // Late: roll back to before the first later step, then replay in order.
