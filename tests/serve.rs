@@ -32,6 +32,20 @@ fn ais_batch(seq: u64, t: Timestamp, mmsi: u32, lon: f64) -> MeasurementBatch {
     b
 }
 
+/// A zenoh peer of the test's own, connected to the server's listener.
+fn connect(server: &Server) -> (tokio::runtime::Runtime, Bus) {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let bus = rt
+        .block_on(Bus::open(&ZenohConfig {
+            mode: ZenohMode::Peer,
+            connect: vec![format!("tcp/127.0.0.1:{}", server.zenoh)],
+            listen: vec![],
+            multicast_scouting: false,
+        }))
+        .unwrap();
+    (rt, bus)
+}
+
 fn poll<T>(what: &str, mut f: impl FnMut() -> Option<T>) -> T {
     let start = Instant::now();
     while start.elapsed() < Duration::from_secs(30) {
@@ -46,15 +60,7 @@ fn poll<T>(what: &str, mut f: impl FnMut() -> Option<T>) -> T {
 #[test]
 fn measurements_published_on_zenoh_become_tracks_on_http() {
     let server = Server::start(|t| t.replace("enabled = true", "enabled = false"));
-    let rt = tokio::runtime::Runtime::new().unwrap();
-    let bus = rt
-        .block_on(Bus::open(&ZenohConfig {
-            mode: ZenohMode::Peer,
-            connect: vec![format!("tcp/127.0.0.1:{}", server.zenoh)],
-            listen: vec![],
-            multicast_scouting: false,
-        }))
-        .unwrap();
+    let (rt, bus) = connect(&server);
     let mmsi = 366_123_456;
     let t0 = Timestamp::now();
     // Three reports 10 s apart (in the recent past) confirm a track; keep publishing
@@ -109,15 +115,7 @@ fn measurements_published_on_zenoh_become_tracks_on_http() {
 #[test]
 fn owner_only_radar_data_stays_out_of_the_public_picture() {
     let server = Server::start(|t| t.replace("enabled = true", "enabled = false"));
-    let rt = tokio::runtime::Runtime::new().unwrap();
-    let bus = rt
-        .block_on(Bus::open(&ZenohConfig {
-            mode: ZenohMode::Peer,
-            connect: vec![format!("tcp/127.0.0.1:{}", server.zenoh)],
-            listen: vec![],
-            multicast_scouting: false,
-        }))
-        .unwrap();
+    let (rt, bus) = connect(&server);
     // hnd-radar-guanaja is owner-only in the default config.
     let (nation, sensor) = (
         NationId::new("HND").unwrap(),

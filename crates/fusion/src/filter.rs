@@ -202,15 +202,33 @@ pub fn wrap_angle(a: f64) -> f64 {
 pub enum Observation {
     /// Position in the track's plane with its covariance (ee, en, nn).
     Position { z: [f64; 2], r: [f64; 3] },
-    /// Range (m) and azimuth (rad) from a site in the track's plane.
-    Polar {
-        site: [f64; 2],
-        rot: [[f64; 2]; 2],
-        range: f64,
-        azimuth: f64,
-        sigma_range: f64,
-        sigma_az: f64,
-    },
+    /// Range and azimuth from a radar site.
+    Polar(RadarObservation),
+}
+
+/// Range (m) and azimuth (rad) from a site at `site` in the track's plane, whose
+/// axes `rot` turns into the site's own.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct RadarObservation {
+    pub site: [f64; 2],
+    pub rot: [[f64; 2]; 2],
+    pub range: f64,
+    pub azimuth: f64,
+    pub sigma_range: f64,
+    pub sigma_az: f64,
+}
+
+/// The radar model linearised at `pred`, the observation with its azimuth on the same
+/// branch as the prediction (so the innovation does not jump by 2π across north),
+/// and the predicted observation.
+fn linearise_polar(
+    pred: &Gaussian,
+    o: &RadarObservation,
+) -> (PolarObservation, Vector2<f64>, Vector2<f64>) {
+    let m = PolarObservation::new(o.site, o.rot, o.sigma_range, o.sigma_az, pred.state());
+    let h = m.observe(pred.state());
+    let z = Vector2::new(o.range, h[1] + wrap_angle(o.azimuth - h[1]));
+    (m, z, h)
 }
 
 /// Innovation and its covariance for `obs` against a predicted Gaussian.
@@ -227,19 +245,10 @@ pub fn innovation(pred: &Gaussian, obs: &Observation) -> (Vector2<f64>, Matrix2<
             );
             (nu, s)
         }
-        Observation::Polar {
-            site,
-            rot,
-            range,
-            azimuth,
-            sigma_range,
-            sigma_az,
-        } => {
-            let m = PolarObservation::new(*site, *rot, *sigma_range, *sigma_az, pred.state());
-            let h = m.observe(pred.state());
-            let nu = Vector2::new(range - h[0], wrap_angle(azimuth - h[1]));
+        Observation::Polar(o) => {
+            let (m, z, h) = linearise_polar(pred, o);
             let s = m.h * p * m.ht + m.r;
-            (nu, s)
+            (z - h, s)
         }
     }
 }
@@ -279,20 +288,9 @@ fn update_with(
             let m = PositionObservation::new(Matrix2::new(r[0], r[1], r[1], r[2]));
             m.update(pred, &Vector2::new(z[0], z[1]), method)
         }
-        Observation::Polar {
-            site,
-            rot,
-            range,
-            azimuth,
-            sigma_range,
-            sigma_az,
-        } => {
-            let m = PolarObservation::new(*site, *rot, *sigma_range, *sigma_az, pred.state());
-            // Present the azimuth on the same branch as the prediction so the
-            // innovation does not jump by 2π across north.
-            let h = m.observe(pred.state());
-            let az = h[1] + wrap_angle(azimuth - h[1]);
-            m.update(pred, &Vector2::new(*range, az), method)
+        Observation::Polar(o) => {
+            let (m, z, _) = linearise_polar(pred, o);
+            m.update(pred, &z, method)
         }
     };
     let g = out.map_err(|_| SingularInnovation)?;
@@ -473,14 +471,14 @@ mod tests {
     fn polar_update_matches_position_for_a_target_due_north() {
         // A target 10 km north of the site: range error is north error, azimuth is east.
         let prior = gaussian([0.0, 10_000.0, 0.0, 0.0], [400.0, 400.0, 1.0, 1.0]);
-        let obs = Observation::Polar {
+        let obs = Observation::Polar(RadarObservation {
             site: [0.0, 0.0],
             rot: [[1.0, 0.0], [0.0, 1.0]],
             range: 10_020.0,
             azimuth: 0.001,
             sigma_range: 20.0,
             sigma_az: 0.002,
-        };
+        });
         let post = update(&prior, &obs).unwrap();
         assert!(
             (post.state()[1] - 10_010.0).abs() < 0.5,
@@ -493,14 +491,14 @@ mod tests {
     #[test]
     fn polar_azimuth_wraps_across_north() {
         let prior = gaussian([-10.0, 10_000.0, 0.0, 0.0], [400.0, 400.0, 1.0, 1.0]);
-        let obs = Observation::Polar {
+        let obs = Observation::Polar(RadarObservation {
             site: [0.0, 0.0],
             rot: [[1.0, 0.0], [0.0, 1.0]],
             range: 10_000.0,
             azimuth: 0.0005,
             sigma_range: 20.0,
             sigma_az: 0.002,
-        };
+        });
         let (nu, _) = innovation(&prior, &obs);
         assert!(nu[1].abs() < 0.01, "{}", nu[1]);
         let post = update(&prior, &obs).unwrap();

@@ -22,7 +22,7 @@
 
 use crate::assign::{Objective, SparseSolver};
 use crate::filter::{
-    gaussian, innovation, mahalanobis, FilterState, Gaussian, Motion, Observation,
+    gaussian, innovation, mahalanobis, FilterState, Gaussian, Motion, Observation, RadarObservation,
 };
 use crate::geodesy::{self, Anchor};
 use cuenca_model::{Domain, TrackId, TrackStatus};
@@ -140,14 +140,14 @@ impl Plot {
         match &self.polar {
             Some(p) => {
                 let site_point = p.site.to_point([0.0, 0.0]);
-                Observation::Polar {
+                Observation::Polar(RadarObservation {
                     site: frame.to_local(site_point),
                     rot: frame.rotation_to(&p.site),
                     range: p.range_m,
                     azimuth: p.azimuth,
                     sigma_range: p.sigma_range_m,
                     sigma_az: p.sigma_azimuth,
-                }
+                })
             }
             None => Observation::Position {
                 z: frame.to_local(self.point),
