@@ -30,6 +30,8 @@ pub struct Server {
     pub child: Child,
     pub http: u16,
     pub zenoh: u16,
+    /// The configuration file the server runs on.
+    pub config: PathBuf,
     _dir: tempdir::TempDir,
 }
 
@@ -80,6 +82,7 @@ impl Server {
             child,
             http,
             zenoh,
+            config: path,
             _dir: dir,
         };
         s.wait_ready();

@@ -166,3 +166,34 @@ fn owner_only_radar_data_stays_out_of_the_public_picture() {
     assert_eq!(v["numberMatched"], 0, "owner-only data leaked: {body}");
     bus.close();
 }
+
+#[test]
+fn the_ais_adapter_feeds_the_service_over_zenoh() {
+    let server = Server::start(|t| t.replace("enabled = true", "enabled = false"));
+    let dir = common::tempdir::TempDir::new("ais");
+    let feed = dir.0.join("feed.nmea");
+    // One good report (MMSI 366053209) and a corrupted copy that must be counted, not fatal.
+    std::fs::write(
+        &feed,
+        "!AIVDM,1,1,,A,15M67FC000G?ufbE`FepT@3n00Sa,0*5F\n!AIVDM,1,1,,A,15M67FC000G?ufbE`FepT@3n00Sa,0*00\n",
+    )
+    .unwrap();
+    let body = poll("the adapter's report on /api/v1/tracks", || {
+        let status = common::cuenca()
+            .args(["ais", "run", "--sensor", "jam-ais-kingston", "--config"])
+            .arg(&server.config)
+            .arg("--input")
+            .arg(format!("file:{}", feed.display()))
+            .args(["--connect", &format!("tcp/127.0.0.1:{}", server.zenoh)])
+            .status()
+            .ok()?;
+        assert!(status.success());
+        let (_, body) = get(server.http, "/api/v1/tracks").ok()?;
+        body.contains("366053209").then_some(body)
+    });
+    let v: serde_json::Value = serde_json::from_str(&body).unwrap();
+    let f = &v["features"][0];
+    assert_eq!(f["properties"]["sensors"][0], "jam-ais-kingston");
+    let lat = f["geometry"]["coordinates"][1].as_f64().unwrap();
+    assert!((lat - 37.8021183).abs() < 1e-4, "{lat}");
+}

@@ -75,6 +75,8 @@ enum ConfigCommand {
 enum AisCommand {
     /// Decode !AIVDM/!AIVDO sentences and print one gpsd-style JSON object per message.
     Decode(ais::DecodeArgs),
+    /// Run an AIS adapter: read a feed and publish its reports on zenoh.
+    Run(ais::RunArgs),
 }
 
 #[derive(Subcommand)]
@@ -127,6 +129,9 @@ fn run(cli: Cli) -> Result<()> {
         Command::Ais {
             command: AisCommand::Decode(args),
         } => ais::decode(args),
+        Command::Ais {
+            command: AisCommand::Run(args),
+        } => ais::run(args),
         Command::Adsb { .. } => not_yet("adsb decode", 4),
         Command::Radar { .. } => not_yet("radar decode", 4),
     }
