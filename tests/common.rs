@@ -64,7 +64,7 @@ impl Server {
         let (http, zenoh) = (free_port(), free_port());
         let text = std::fs::read_to_string(repo_file("config/cuenca.toml")).expect("config");
         let text = text.replacen(
-            "listen = []",
+            "listen = [\"tcp/127.0.0.1:7447\"]",
             &format!("listen = [\"tcp/127.0.0.1:{zenoh}\"]"),
             1,
         );

@@ -90,8 +90,8 @@ pub struct RunArgs {
     /// Configuration file; the embedded default when absent.
     #[arg(long)]
     pub config: Option<PathBuf>,
-    /// A zenoh endpoint to reach the service, e.g. tcp/10.0.0.5:7447 (for when
-    /// multicast scouting is unavailable).
+    /// A zenoh endpoint to reach the service, e.g. tcp/10.0.0.5:7447 [default: the
+    /// configuration's connect list, else where its service listens].
     #[arg(long)]
     pub connect: Vec<String>,
 }
@@ -103,11 +103,15 @@ pub fn run(a: RunArgs) -> Result<()> {
     use std::sync::Arc;
 
     let mut cfg = cuenca_config::Config::load_or_embedded(a.config.as_ref())?;
+    // An adapter is a client of the service's bus: it connects to --connect, else to
+    // the configured routers, else to where the configured service listens.
     if !a.connect.is_empty() {
         cfg.zenoh.connect = a.connect.clone();
-        cfg.zenoh.listen.clear();
-        cfg.validate("--connect")?;
+    } else if cfg.zenoh.connect.is_empty() {
+        cfg.zenoh.connect = cfg.zenoh.listen.clone();
     }
+    cfg.zenoh.listen.clear();
+    cfg.validate("--connect")?;
     let s = cfg
         .sensor(&a.sensor)
         .with_context(|| format!("sensor {} is not in the configuration", a.sensor))?
