@@ -57,7 +57,7 @@ fn config_check_accepts_the_default_and_names_the_bad_field() {
 
 #[test]
 fn unbuilt_subcommands_say_so_and_fail() {
-    let out = cuenca().args(["radar", "decode"]).output().unwrap();
+    let out = cuenca().args(["sim", "scenario.toml"]).output().unwrap();
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("not implemented yet"));
 }
@@ -148,4 +148,30 @@ fn ais_decode_prints_gpsd_json_and_counts_bad_lines() {
     assert_eq!(v["by_type"]["1"], 1);
     assert_eq!(v["rejected"]["bad_checksum"], 1);
     assert!(v["sentences_per_s"].as_f64().unwrap() > 0.0);
+}
+
+#[test]
+fn radar_decode_reads_json_plots_and_counts_bad_lines() {
+    use std::io::Write;
+    use std::process::Stdio;
+    let mut child = cuenca()
+        .args(["radar", "decode"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let input = "{\"sensor\":\"col-radar-cartagena\",\"time\":\"2026-11-28T10:00:00Z\",\"range_m\":52000,\"azimuth_deg\":123.4}\nnot json\n";
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    let v: serde_json::Value = serde_json::from_str(text.lines().next().unwrap()).unwrap();
+    assert_eq!(v["range_m"], 52000.0);
+    assert_eq!(v["sensor"], "col-radar-cartagena");
+    assert_eq!(text.lines().count(), 1);
 }

@@ -11,6 +11,7 @@ use std::process::ExitCode;
 
 mod ais;
 mod eval;
+mod radar;
 mod serve;
 
 #[derive(Parser)]
@@ -52,7 +53,7 @@ enum Command {
     /// Radar plot (ASTERIX CAT048/CAT034, JSON) tools.
     Radar {
         #[command(subcommand)]
-        command: DecodeCommand,
+        command: RadarCommand,
     },
 }
 
@@ -77,6 +78,12 @@ enum AisCommand {
     Decode(ais::DecodeArgs),
     /// Run an AIS adapter: read a feed and publish its reports on zenoh.
     Run(ais::RunArgs),
+}
+
+#[derive(Subcommand)]
+enum RadarCommand {
+    /// Decode ASTERIX CAT048/CAT034 blocks or JSON plot lines to JSON lines.
+    Decode(radar::DecodeArgs),
 }
 
 #[derive(Subcommand)]
@@ -133,7 +140,9 @@ fn run(cli: Cli) -> Result<()> {
             command: AisCommand::Run(args),
         } => ais::run(args),
         Command::Adsb { .. } => not_yet("adsb decode", 4),
-        Command::Radar { .. } => not_yet("radar decode", 4),
+        Command::Radar {
+            command: RadarCommand::Decode(args),
+        } => radar::decode(args),
     }
 }
 

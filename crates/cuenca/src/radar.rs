@@ -1,0 +1,69 @@
+//! `cuenca radar decode`: ASTERIX CAT048/CAT034 or JSON plots in, JSON lines out.
+
+use anyhow::{Context, Result};
+use clap::Args;
+use cuenca_radar::{to_json, Decoder, PlotReader, PlotTime};
+use serde_json::json;
+use std::io::{BufWriter, Read, Write};
+use std::path::PathBuf;
+
+#[derive(Args)]
+pub struct DecodeArgs {
+    /// Raw ASTERIX data blocks, or JSON plot lines (a file starting with `{`);
+    /// standard input when absent.
+    pub file: Option<PathBuf>,
+}
+
+pub fn decode(a: DecodeArgs) -> Result<()> {
+    let mut data = Vec::new();
+    match &a.file {
+        Some(p) => {
+            data = std::fs::read(p).with_context(|| format!("cannot read {}", p.display()))?
+        }
+        None => {
+            std::io::stdin().lock().read_to_end(&mut data)?;
+        }
+    }
+    let stdout = std::io::stdout();
+    let mut out = BufWriter::new(stdout.lock());
+    let refused: Vec<(&'static str, u64)> =
+        if data.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{') {
+            let mut reader = PlotReader::new();
+            for line in String::from_utf8_lossy(&data).lines() {
+                if let Ok(Some(p)) = reader.feed_line(line) {
+                    let time = match p.plot.time {
+                        PlotTime::At(t) => json!(t),
+                        PlotTime::TimeOfDay(s) => json!({ "time_of_day_s": s }),
+                    };
+                    let v = json!({
+                        "sensor": p.sensor,
+                        "time": time,
+                        "range_m": p.plot.range_m,
+                        "azimuth_deg": p.plot.azimuth_deg,
+                        "altitude_m": p.plot.altitude_m,
+                    });
+                    writeln!(out, "{v}")?;
+                }
+            }
+            reader.by_reason().collect()
+        } else {
+            let mut decoder = Decoder::new();
+            let mut records = Vec::new();
+            // Bad blocks are counted and skipped; the good ones are still printed.
+            let _ = decoder.decode_into(&data, &mut records);
+            for r in &records {
+                writeln!(out, "{}", to_json(r))?;
+            }
+            decoder.stats().by_reason().collect()
+        };
+    out.flush()?;
+    let counts: Vec<String> = refused
+        .iter()
+        .filter(|(_, n)| *n > 0)
+        .map(|(r, n)| format!("{r}={n}"))
+        .collect();
+    if !counts.is_empty() {
+        tracing::warn!("refused: {}", counts.join(", "));
+    }
+    Ok(())
+}
