@@ -28,7 +28,7 @@ pub mod wire;
 pub use ids::{IdError, NationId, SensorId};
 pub use measurement::{
     GeoPoint, Identity, Measurement, MeasurementError, MeasurementKind, Polar, PositionCov,
-    Velocity,
+    SensorContext, Velocity,
 };
 pub use release::{Releasability, ReleaseTo};
 pub use time::{TimeError, Timestamp};

@@ -3,6 +3,15 @@
 use crate::{NationId, Releasability, ReleaseTo, SensorId, Timestamp};
 use serde::{Deserialize, Serialize};
 
+/// Who produces a feed's measurements: the sensor, its nation and the release its
+/// owner configured. Every adapter stamps these onto what it decodes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SensorContext {
+    pub sensor: SensorId,
+    pub nation: NationId,
+    pub release: ReleaseTo,
+}
+
 /// Which kind of sensor produced a measurement.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

@@ -2,8 +2,8 @@
 
 use crate::{Decoded, Message};
 use cuenca_model::{
-    GeoPoint, Identity, Measurement, MeasurementError, MeasurementKind, NationId, PositionCov,
-    ReleaseTo, SensorId, Timestamp, Velocity,
+    GeoPoint, Identity, Measurement, MeasurementError, MeasurementKind, PositionCov, Timestamp,
+    Velocity,
 };
 
 /// Knots to metres per second.
@@ -13,13 +13,7 @@ pub const SIGMA_ACCURATE_M: f64 = 10.0;
 /// One-sigma position error otherwise (unaugmented GNSS, ITU: worse than 10 m).
 pub const SIGMA_DEFAULT_M: f64 = 50.0;
 
-/// Who produced the reports: the receiver's sensor id, its nation and release.
-#[derive(Debug, Clone, PartialEq)]
-pub struct SensorContext {
-    pub sensor: SensorId,
-    pub nation: NationId,
-    pub release: ReleaseTo,
-}
+pub use cuenca_model::SensorContext;
 
 /// Turns a position-bearing message (types 1, 2, 3, 18, 19, 27, 9 for SAR aircraft
 /// and 21 for aids to navigation) into an [`MeasurementKind::AisReport`].
@@ -117,6 +111,7 @@ pub fn to_measurement(
 mod tests {
     use super::*;
     use crate::Decoder;
+    use cuenca_model::{NationId, ReleaseTo, SensorId};
 
     fn ctx() -> SensorContext {
         SensorContext {

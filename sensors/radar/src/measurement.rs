@@ -2,21 +2,14 @@
 
 use crate::{Plot, PlotTime};
 use cuenca_model::{
-    GeoPoint, Measurement, MeasurementError, MeasurementKind, NationId, Polar, PositionCov,
-    ReleaseTo, SensorId, Timestamp,
+    GeoPoint, Measurement, MeasurementError, MeasurementKind, Polar, PositionCov, Timestamp,
 };
 
 /// Mean earth radius (IUGG), metres.
 pub const EARTH_RADIUS_M: f64 = 6_371_008.8;
 const DAY_US: i64 = 86_400_000_000;
 
-/// Who produced the plots: the radar's sensor id, its nation and release.
-#[derive(Debug, Clone, PartialEq)]
-pub struct SensorContext {
-    pub sensor: SensorId,
-    pub nation: NationId,
-    pub release: ReleaseTo,
-}
+pub use cuenca_model::SensorContext;
 
 /// Turns a plot into a [`MeasurementKind::RadarPlot`] measurement.
 ///
