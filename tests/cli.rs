@@ -175,3 +175,30 @@ fn radar_decode_reads_json_plots_and_counts_bad_lines() {
     assert_eq!(v["sensor"], "col-radar-cartagena");
     assert_eq!(text.lines().count(), 1);
 }
+
+#[test]
+fn adsb_decode_reads_avr_with_rs1090() {
+    use std::io::Write;
+    use std::process::Stdio;
+    let mut child = cuenca()
+        .args(["adsb", "decode"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // A DF17 identification frame (KLM1023), then junk that must be counted, not fatal.
+    let input = "*8D4840D6202CC371C32CE0576098;\n*zz;\n";
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    let v: serde_json::Value = serde_json::from_str(text.lines().next().unwrap()).unwrap();
+    assert_eq!(v["icao24"], "4840d6");
+    assert_eq!(v["callsign"].as_str().map(str::trim), Some("KLM1023"));
+    assert_eq!(text.lines().count(), 1);
+}

@@ -9,6 +9,7 @@ use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+mod adsb;
 mod ais;
 mod eval;
 mod radar;
@@ -48,7 +49,7 @@ enum Command {
     /// ADS-B / Mode S (Beast, AVR, SBS) tools.
     Adsb {
         #[command(subcommand)]
-        command: DecodeCommand,
+        command: AdsbCommand,
     },
     /// Radar plot (ASTERIX CAT048/CAT034, JSON) tools.
     Radar {
@@ -87,12 +88,9 @@ enum RadarCommand {
 }
 
 #[derive(Subcommand)]
-enum DecodeCommand {
-    /// Decode a feed and print one JSON object per message.
-    Decode {
-        /// Input file; standard input when absent.
-        file: Option<PathBuf>,
-    },
+enum AdsbCommand {
+    /// Decode Beast, AVR or SBS-1 input (Mode S with rs1090) to JSON lines.
+    Decode(adsb::DecodeArgs),
 }
 
 fn main() -> ExitCode {
@@ -139,7 +137,9 @@ fn run(cli: Cli) -> Result<()> {
         Command::Ais {
             command: AisCommand::Run(args),
         } => ais::run(args),
-        Command::Adsb { .. } => not_yet("adsb decode", 4),
+        Command::Adsb {
+            command: AdsbCommand::Decode(args),
+        } => adsb::decode(args),
         Command::Radar {
             command: RadarCommand::Decode(args),
         } => radar::decode(args),
