@@ -1,7 +1,7 @@
 //! The `cuenca` command as a user runs it.
 
 mod common;
-use common::{cuenca, repo_file};
+use common::{cuenca, cuenca_with_stdin, repo_file};
 
 #[test]
 fn help_lists_every_subcommand() {
@@ -105,22 +105,8 @@ fn eval_scores_a_small_scenario_as_json() {
 
 #[test]
 fn ais_decode_prints_gpsd_json_and_counts_bad_lines() {
-    use std::io::Write;
-    use std::process::Stdio;
-    let mut child = cuenca()
-        .args(["ais", "decode"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
     let input = "!AIVDM,1,1,,A,15M67FC000G?ufbE`FepT@3n00Sa,0*5F\ngarbage\n!AIVDM,1,1,,B,15M67FC000G?ufbE`FepT@3n00Sa,0*00\n";
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(input.as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
+    let out = cuenca_with_stdin(&["ais", "decode"], input);
     assert!(out.status.success());
     let text = String::from_utf8_lossy(&out.stdout);
     let lines: Vec<&str> = text.lines().collect();
@@ -130,19 +116,7 @@ fn ais_decode_prints_gpsd_json_and_counts_bad_lines() {
     assert_eq!(v["type"], 1);
     assert_eq!(v["mmsi"], 366_053_209);
 
-    let mut child = cuenca()
-        .args(["ais", "decode", "--stats"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(input.as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
+    let out = cuenca_with_stdin(&["ais", "decode", "--stats"], input);
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["messages"], 1);
     assert_eq!(v["by_type"]["1"], 1);
@@ -152,22 +126,8 @@ fn ais_decode_prints_gpsd_json_and_counts_bad_lines() {
 
 #[test]
 fn radar_decode_reads_json_plots_and_counts_bad_lines() {
-    use std::io::Write;
-    use std::process::Stdio;
-    let mut child = cuenca()
-        .args(["radar", "decode"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
     let input = "{\"sensor\":\"col-radar-cartagena\",\"time\":\"2026-11-28T10:00:00Z\",\"range_m\":52000,\"azimuth_deg\":123.4}\nnot json\n";
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(input.as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
+    let out = cuenca_with_stdin(&["radar", "decode"], input);
     assert!(out.status.success());
     let text = String::from_utf8_lossy(&out.stdout);
     let v: serde_json::Value = serde_json::from_str(text.lines().next().unwrap()).unwrap();
@@ -178,23 +138,9 @@ fn radar_decode_reads_json_plots_and_counts_bad_lines() {
 
 #[test]
 fn adsb_decode_reads_avr_with_rs1090() {
-    use std::io::Write;
-    use std::process::Stdio;
-    let mut child = cuenca()
-        .args(["adsb", "decode"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
     // A DF17 identification frame (KLM1023), then junk that must be counted, not fatal.
     let input = "*8D4840D6202CC371C32CE0576098;\n*zz;\n";
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(input.as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
+    let out = cuenca_with_stdin(&["adsb", "decode"], input);
     assert!(out.status.success());
     let text = String::from_utf8_lossy(&out.stdout);
     let v: serde_json::Value = serde_json::from_str(text.lines().next().unwrap()).unwrap();

@@ -19,6 +19,22 @@ pub fn cuenca() -> Command {
     Command::new(env!("CARGO_BIN_EXE_cuenca"))
 }
 
+/// Runs `cuenca ARGS` with `input` on its standard input.
+pub fn cuenca_with_stdin(args: &[&str], input: &str) -> std::process::Output {
+    let mut child = cuenca()
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("cuenca starts");
+    if let Some(mut stdin) = child.stdin.take() {
+        stdin
+            .write_all(input.as_bytes())
+            .expect("stdin takes the input");
+    }
+    child.wait_with_output().expect("cuenca finishes")
+}
+
 pub fn repo_file(rel: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("../..")
