@@ -146,6 +146,19 @@ fn run(cli: Cli) -> Result<()> {
     }
 }
 
+/// The whole of `file`, or of standard input when there is none.
+fn read_input(file: Option<&PathBuf>) -> Result<Vec<u8>> {
+    use std::io::Read;
+    match file {
+        Some(p) => std::fs::read(p).with_context(|| format!("cannot read {}", p.display())),
+        None => {
+            let mut data = Vec::new();
+            std::io::stdin().lock().read_to_end(&mut data)?;
+            Ok(data)
+        }
+    }
+}
+
 /// Subcommands whose work is not built yet say so plainly instead of pretending.
 fn not_yet(what: &str, issue: u32) -> Result<()> {
     bail!("`cuenca {what}` is not implemented yet (tracked in issue {issue})")

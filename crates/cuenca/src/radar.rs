@@ -1,10 +1,10 @@
 //! `cuenca radar decode`: ASTERIX CAT048/CAT034 or JSON plots in, JSON lines out.
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use clap::Args;
 use cuenca_radar::{to_json, Decoder, PlotReader, PlotTime};
 use serde_json::json;
-use std::io::{BufWriter, Read, Write};
+use std::io::{BufWriter, Write};
 use std::path::PathBuf;
 
 #[derive(Args)]
@@ -15,15 +15,7 @@ pub struct DecodeArgs {
 }
 
 pub fn decode(a: DecodeArgs) -> Result<()> {
-    let mut data = Vec::new();
-    match &a.file {
-        Some(p) => {
-            data = std::fs::read(p).with_context(|| format!("cannot read {}", p.display()))?
-        }
-        None => {
-            std::io::stdin().lock().read_to_end(&mut data)?;
-        }
-    }
+    let data = crate::read_input(a.file.as_ref())?;
     let stdout = std::io::stdout();
     let mut out = BufWriter::new(stdout.lock());
     let refused: Vec<(&'static str, u64)> =
