@@ -197,3 +197,41 @@ fn the_ais_adapter_feeds_the_service_over_zenoh() {
     let lat = f["geometry"]["coordinates"][1].as_f64().unwrap();
     assert!((lat - 37.8021183).abs() < 1e-4, "{lat}");
 }
+
+#[test]
+fn the_radar_adapter_publishes_json_plots_as_tracks() {
+    let server = Server::start(|t| t.replace("enabled = true", "enabled = false"));
+    let dir = common::tempdir::TempDir::new("radar");
+    let feed = dir.0.join("plots.jsonl");
+    let t = Timestamp::now() + (-5.0);
+    // One plot 40 km from the Cancún radar (released to all members), one for another
+    // sensor and one broken line: only the first becomes a track.
+    std::fs::write(
+        &feed,
+        format!(
+            "{{\"sensor\":\"mex-radar-cancun\",\"time\":\"{t}\",\"range_m\":40000,\"azimuth_deg\":90}}\n\
+             {{\"sensor\":\"col-radar-cartagena\",\"time\":\"{t}\",\"range_m\":1000,\"azimuth_deg\":0}}\n\
+             not a plot\n"
+        ),
+    )
+    .unwrap();
+    let body = poll("the radar plot's track on /api/v1/tracks", || {
+        let status = common::cuenca()
+            .args(["radar", "run", "--sensor", "mex-radar-cancun", "--config"])
+            .arg(&server.config)
+            .arg("--input")
+            .arg(format!("file:{}", feed.display()))
+            .status()
+            .ok()?;
+        assert!(status.success());
+        let (_, body) = get(server.http, "/api/v1/tracks").ok()?;
+        body.contains("mex-radar-cancun").then_some(body)
+    });
+    let v: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(v["numberMatched"], 1, "{body}");
+    let lon = v["features"][0]["geometry"]["coordinates"][0]
+        .as_f64()
+        .unwrap();
+    // 40 km east of 86.80°W at 21.16°N is about 86.415°W.
+    assert!((lon + 86.415).abs() < 0.01, "{lon}");
+}

@@ -9,6 +9,7 @@ use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+mod adapter;
 mod adsb;
 mod ais;
 mod eval;
@@ -78,13 +79,15 @@ enum AisCommand {
     /// Decode !AIVDM/!AIVDO sentences and print one gpsd-style JSON object per message.
     Decode(ais::DecodeArgs),
     /// Run an AIS adapter: read a feed and publish its reports on zenoh.
-    Run(ais::RunArgs),
+    Run(adapter::AdapterArgs),
 }
 
 #[derive(Subcommand)]
 enum RadarCommand {
     /// Decode ASTERIX CAT048/CAT034 blocks or JSON plot lines to JSON lines.
     Decode(radar::DecodeArgs),
+    /// Run a radar adapter for JSON plot lines: publish them on zenoh as plots.
+    Run(adapter::AdapterArgs),
 }
 
 #[derive(Subcommand)]
@@ -143,6 +146,9 @@ fn run(cli: Cli) -> Result<()> {
         Command::Radar {
             command: RadarCommand::Decode(args),
         } => radar::decode(args),
+        Command::Radar {
+            command: RadarCommand::Run(args),
+        } => radar::run(args),
     }
 }
 

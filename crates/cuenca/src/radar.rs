@@ -59,3 +59,45 @@ pub fn decode(a: DecodeArgs) -> Result<()> {
     }
     Ok(())
 }
+
+/// Runs a radar adapter for JSON plot lines; site and accuracies come from the config.
+pub fn run(a: crate::adapter::AdapterArgs) -> Result<()> {
+    use cuenca_model::{MeasurementKind, Timestamp};
+    crate::adapter::run(a, MeasurementKind::RadarPlot, |s, ctx| {
+        let (Some(sr), Some(sa)) = (s.sigma_range_m, s.sigma_azimuth_deg) else {
+            anyhow::bail!("radar {} lacks sigma_range_m or sigma_azimuth_deg", s.id);
+        };
+        let site = s.site.into();
+        let mut reader = PlotReader::new();
+        let mut refused = 0u64;
+        Ok(
+            move |line: &[u8], out: &mut Vec<cuenca_model::Measurement>| {
+                let text = String::from_utf8_lossy(line);
+                let reason = match reader.feed_line(&text) {
+                    // Plots for another sensor on this feed are not ours to publish.
+                    Ok(Some(p)) if p.sensor != ctx.sensor => "other_sensor",
+                    Ok(Some(p)) => {
+                        match cuenca_radar::to_measurement(
+                            &p.plot,
+                            site,
+                            sr,
+                            sa,
+                            &ctx,
+                            Timestamp::now(),
+                        ) {
+                            Ok(m) => {
+                                out.push(m);
+                                return;
+                            }
+                            Err(e) => e.reason(),
+                        }
+                    }
+                    Ok(None) => return,
+                    Err(e) => e.reason(),
+                };
+                refused += 1;
+                crate::adapter::sample_refusal(refused, reason, line);
+            },
+        )
+    })
+}
