@@ -46,6 +46,24 @@ fn connect(server: &Server) -> (tokio::runtime::Runtime, Bus) {
     (rt, bus)
 }
 
+/// Runs the adapter command `args` on `feed` against `server` until `/api/v1/tracks`
+/// mentions `needle` (the first run may publish before zenoh has routed to the service).
+fn feed_until(server: &Server, args: &[&str], feed: &std::path::Path, needle: &str) -> String {
+    poll(&format!("{needle} on /api/v1/tracks"), || {
+        let status = common::cuenca()
+            .args(args)
+            .arg("--config")
+            .arg(&server.config)
+            .arg("--input")
+            .arg(format!("file:{}", feed.display()))
+            .status()
+            .ok()?;
+        assert!(status.success(), "cuenca {args:?} failed");
+        let (_, body) = get(server.http, "/api/v1/tracks").ok()?;
+        body.contains(needle).then_some(body)
+    })
+}
+
 fn poll<T>(what: &str, mut f: impl FnMut() -> Option<T>) -> T {
     let start = Instant::now();
     while start.elapsed() < Duration::from_secs(30) {
@@ -178,19 +196,13 @@ fn the_ais_adapter_feeds_the_service_over_zenoh() {
         "!AIVDM,1,1,,A,15M67FC000G?ufbE`FepT@3n00Sa,0*5F\n!AIVDM,1,1,,A,15M67FC000G?ufbE`FepT@3n00Sa,0*00\n",
     )
     .unwrap();
-    let body = poll("the adapter's report on /api/v1/tracks", || {
-        let status = common::cuenca()
-            .args(["ais", "run", "--sensor", "jam-ais-kingston", "--config"])
-            .arg(&server.config)
-            .arg("--input")
-            .arg(format!("file:{}", feed.display()))
-            // No --connect: the adapter finds the service where its config listens.
-            .status()
-            .ok()?;
-        assert!(status.success());
-        let (_, body) = get(server.http, "/api/v1/tracks").ok()?;
-        body.contains("366053209").then_some(body)
-    });
+    // No --connect: the adapter finds the service where its config listens.
+    let body = feed_until(
+        &server,
+        &["ais", "run", "--sensor", "jam-ais-kingston"],
+        &feed,
+        "366053209",
+    );
     let v: serde_json::Value = serde_json::from_str(&body).unwrap();
     let f = &v["features"][0];
     assert_eq!(f["properties"]["sensors"][0], "jam-ais-kingston");
@@ -215,18 +227,12 @@ fn the_radar_adapter_publishes_json_plots_as_tracks() {
         ),
     )
     .unwrap();
-    let body = poll("the radar plot's track on /api/v1/tracks", || {
-        let status = common::cuenca()
-            .args(["radar", "run", "--sensor", "mex-radar-cancun", "--config"])
-            .arg(&server.config)
-            .arg("--input")
-            .arg(format!("file:{}", feed.display()))
-            .status()
-            .ok()?;
-        assert!(status.success());
-        let (_, body) = get(server.http, "/api/v1/tracks").ok()?;
-        body.contains("mex-radar-cancun").then_some(body)
-    });
+    let body = feed_until(
+        &server,
+        &["radar", "run", "--sensor", "mex-radar-cancun"],
+        &feed,
+        "mex-radar-cancun",
+    );
     let v: serde_json::Value = serde_json::from_str(&body).unwrap();
     assert_eq!(v["numberMatched"], 1, "{body}");
     let lon = v["features"][0]["geometry"]["coordinates"][0]
