@@ -84,6 +84,13 @@ impl Server {
             &format!("listen = [\"tcp/127.0.0.1:{zenoh}\"]"),
             1,
         );
+        // The audit log goes to the test's own directory, not the source tree.
+        let audit = dir.0.join("audit.jsonl");
+        let text = text.replacen(
+            "path = \"var/audit.jsonl\"",
+            &format!("path = {:?}", audit.display().to_string()),
+            1,
+        );
         let path = dir.0.join("cuenca.toml");
         std::fs::write(&path, edit(text)).expect("write config");
         let child = cuenca()
@@ -124,14 +131,33 @@ impl Drop for Server {
     }
 }
 
-/// A plain HTTP/1.1 GET on loopback: (status, body).
+/// The demo admin token (USA): sees every all-member sensor and COL's radar.
+pub const ADMIN: &str = "demo-usa-admin";
+
+/// A plain HTTP/1.1 GET on loopback without credentials: (status, body).
 pub fn get(port: u16, path: &str) -> std::io::Result<(u16, String)> {
+    request(port, path, &[])
+}
+
+/// A GET with `Authorization: Bearer token`.
+pub fn get_as(port: u16, path: &str, token: &str) -> std::io::Result<(u16, String)> {
+    request(port, path, &[("Authorization", &format!("Bearer {token}"))])
+}
+
+/// A GET as the demo admin.
+pub fn api(port: u16, path: &str) -> std::io::Result<(u16, String)> {
+    get_as(port, path, ADMIN)
+}
+
+fn request(port: u16, path: &str, headers: &[(&str, &str)]) -> std::io::Result<(u16, String)> {
     let mut s = TcpStream::connect(("127.0.0.1", port))?;
     s.set_read_timeout(Some(Duration::from_secs(5)))?;
-    write!(
-        s,
-        "GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
-    )?;
+    let mut req = format!("GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n");
+    for (k, v) in headers {
+        req.push_str(&format!("{k}: {v}\r\n"));
+    }
+    req.push_str("\r\n");
+    s.write_all(req.as_bytes())?;
     let mut buf = String::new();
     s.read_to_string(&mut buf)?;
     let status = buf

@@ -1,7 +1,7 @@
 //! `cuenca serve` as a real process: measurements over zenoh in, picture over HTTP out.
 
 mod common;
-use common::{get, Server};
+use common::{api, get, get_as, Server};
 use cuenca_bus::Bus;
 use cuenca_config::{ZenohConfig, ZenohMode};
 use cuenca_model::*;
@@ -59,7 +59,7 @@ fn feed_until(server: &Server, args: &[&str], feed: &std::path::Path, needle: &s
             .status()
             .ok()?;
         assert!(status.success(), "cuenca {args:?} failed");
-        let (_, body) = get(server.http, "/api/v1/tracks").ok()?;
+        let (_, body) = api(server.http, "/api/v1/tracks").ok()?;
         body.contains(needle).then_some(body)
     })
 }
@@ -94,7 +94,7 @@ fn measurements_published_on_zenoh_become_tracks_on_http() {
             rt.block_on(bus.publish(MeasurementKind::AisReport, &b))
                 .unwrap();
         }
-        let (status, body) = get(server.http, "/api/v1/tracks").ok()?;
+        let (status, body) = api(server.http, "/api/v1/tracks").ok()?;
         assert_eq!(status, 200);
         body.contains(&mmsi.to_string()).then_some(body)
     });
@@ -122,7 +122,7 @@ fn measurements_published_on_zenoh_become_tracks_on_http() {
     rt.block_on(bus.put("cuenca/JAM/sensors/ais/jam-ais-kingston", frame))
         .unwrap();
     let metrics = poll("rejections in /metrics", || {
-        let (_, m) = get(server.http, "/metrics").ok()?;
+        let (_, m) = api(server.http, "/metrics").ok()?;
         (m.contains("reason=\"bad_magic\"") && m.contains("reason=\"impersonation\"")).then_some(m)
     });
     assert!(metrics.contains("cuenca_measurements_accepted_total"));
@@ -130,58 +130,307 @@ fn measurements_published_on_zenoh_become_tracks_on_http() {
     bus.close();
 }
 
-#[test]
-fn owner_only_radar_data_stays_out_of_the_public_picture() {
-    let server = Server::start(|t| t.replace("enabled = true", "enabled = false"));
-    let (rt, bus) = connect(&server);
+fn radar_batch(seq: u64, t: Timestamp, lon: f64) -> MeasurementBatch {
     // hnd-radar-guanaja is owner-only in the default config.
     let (nation, sensor) = (
         NationId::new("HND").unwrap(),
         SensorId::new("hnd-radar-guanaja").unwrap(),
     );
+    let mut b = MeasurementBatch::new(nation, sensor.clone(), seq);
+    b.measurements.push(Measurement {
+        sensor,
+        nation,
+        time: t,
+        kind: MeasurementKind::RadarPlot,
+        position: GeoPoint::new(16.7, lon),
+        accuracy: PositionCov::circular(50.0),
+        velocity: None,
+        polar: None,
+        identity: Identity::default(),
+        release: ReleaseTo::OwnerOnly,
+    });
+    b
+}
+
+/// Reads one SSE `data:` line from an open stream (after the response headers).
+fn sse_first_message(port: u16, path: &str) -> serde_json::Value {
+    use std::io::{BufRead, BufReader, Write};
+    let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    write!(
+        s,
+        "GET {path} HTTP/1.1\r\nHost: localhost\r\nAccept: text/event-stream\r\n\r\n"
+    )
+    .unwrap();
+    let mut lines = BufReader::new(s).lines();
+    let status = lines.next().unwrap().unwrap();
+    assert!(status.contains(" 200 "), "{status}");
+    for line in lines {
+        let line = line.unwrap();
+        if let Some(d) = line
+            .strip_prefix("data: ")
+            .or_else(|| line.strip_prefix("data:"))
+        {
+            return serde_json::from_str(d).unwrap();
+        }
+    }
+    panic!("stream ended without data");
+}
+
+/// Opens a WebSocket and returns its first text message, parsed.
+fn ws_first_message(port: u16, path: &str) -> serde_json::Value {
+    use std::io::{Read, Write};
+    let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    write!(
+        s,
+        "GET {path} HTTP/1.1\r\nHost: localhost\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\
+         Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n"
+    )
+    .unwrap();
+    // Response head, byte by byte up to the blank line.
+    let mut head = Vec::new();
+    let mut b = [0u8; 1];
+    while !head.ends_with(b"\r\n\r\n") {
+        s.read_exact(&mut b).unwrap();
+        head.push(b[0]);
+    }
+    let head = String::from_utf8_lossy(&head);
+    assert!(head.starts_with("HTTP/1.1 101"), "{head}");
+    // One unmasked server frame: FIN+text, then a 7/16/64-bit length.
+    let mut h = [0u8; 2];
+    s.read_exact(&mut h).unwrap();
+    assert_eq!(h[0] & 0x0f, 1, "a text frame");
+    let len = match h[1] & 0x7f {
+        126 => {
+            let mut l = [0u8; 2];
+            s.read_exact(&mut l).unwrap();
+            u16::from_be_bytes(l) as usize
+        }
+        127 => {
+            let mut l = [0u8; 8];
+            s.read_exact(&mut l).unwrap();
+            u64::from_be_bytes(l) as usize
+        }
+        n => n as usize,
+    };
+    let mut payload = vec![0u8; len];
+    s.read_exact(&mut payload).unwrap();
+    serde_json::from_slice(&payload).unwrap()
+}
+
+#[test]
+fn owner_only_radar_data_reaches_its_owner_and_no_one_else_through_any_egress() {
+    let server = Server::start(|t| t.replace("enabled = true", "enabled = false"));
+    let (rt, bus) = connect(&server);
     let t0 = Timestamp::now();
-    let accepted = poll("radar plots accepted", || {
+    let (hnd, mex) = ("demo-hnd-viewer", "demo-mex-viewer");
+    // HND sees its radar's track ...
+    let body = poll("HND's radar track", || {
         for k in 0..4u64 {
-            let mut b = MeasurementBatch::new(nation, sensor.clone(), k);
-            b.measurements.push(Measurement {
-                sensor: sensor.clone(),
-                nation,
-                time: t0 + (k as f64 * 10.0 - 35.0),
-                kind: MeasurementKind::RadarPlot,
-                position: GeoPoint::new(16.7, -85.6 + 0.001 * k as f64),
-                accuracy: PositionCov::circular(50.0),
-                velocity: None,
-                polar: None,
-                identity: Identity::default(),
-                release: ReleaseTo::OwnerOnly,
-            });
+            let b = radar_batch(k, t0 + (k as f64 * 10.0 - 35.0), -85.6 + 0.001 * k as f64);
             rt.block_on(bus.publish(MeasurementKind::RadarPlot, &b))
                 .unwrap();
         }
-        let (_, m) = get(server.http, "/metrics").ok()?;
-        let n: u64 = m
-            .lines()
-            .find_map(|l| l.strip_prefix("cuenca_measurements_accepted_total "))?
-            .trim()
-            .parse()
-            .ok()?;
-        (n >= 4).then_some(n)
+        let (_, body) = get_as(server.http, "/api/v1/tracks", hnd).ok()?;
+        body.contains("hnd-radar-guanaja").then_some(body)
     });
-    assert!(accepted >= 4);
-    // The track exists in the picture (the metrics count every track) ...
-    poll("the radar track in the picture", || {
-        let (_, m) = get(server.http, "/metrics").ok()?;
-        let live: u64 = m
-            .lines()
-            .filter(|l| l.starts_with("cuenca_tracks{"))
-            .filter_map(|l| l.rsplit(' ').next()?.parse::<u64>().ok())
-            .sum();
-        (live >= 1).then_some(())
-    });
-    // ... but not in what is released to everyone.
-    let (_, body) = get(server.http, "/api/v1/tracks").unwrap();
+    let v: serde_json::Value = serde_json::from_str(&body).unwrap();
+    let id = v["features"][0]["id"].as_u64().unwrap();
+    let (st, _) = get_as(server.http, &format!("/api/v1/tracks/{id}"), hnd).unwrap();
+    assert_eq!(st, 200);
+    let (st, h) = get_as(server.http, &format!("/api/v1/tracks/{id}/history"), hnd).unwrap();
+    assert_eq!(st, 200);
+    assert!(h.contains("\"points\":[{"), "{h}");
+
+    // ... and MEX sees nothing of it: list, detail, history, streams, sensors, zenoh.
+    let (_, body) = get_as(server.http, "/api/v1/tracks", mex).unwrap();
     let v: serde_json::Value = serde_json::from_str(&body).unwrap();
     assert_eq!(v["numberMatched"], 0, "owner-only data leaked: {body}");
+    for path in [
+        format!("/api/v1/tracks/{id}"),
+        format!("/api/v1/tracks/{id}/history"),
+    ] {
+        let (st, body) = get_as(server.http, &path, mex).unwrap();
+        assert_eq!(st, 404, "{path}: {body}");
+        assert!(!body.contains("guanaja"));
+    }
+    let (_, sensors) = get_as(server.http, "/api/v1/sensors", mex).unwrap();
+    assert!(!sensors.contains("hnd-radar-guanaja"), "{sensors}");
+    assert!(sensors.contains("mex-radar-cancun"));
+    let sse = sse_first_message(server.http, &format!("/api/v1/stream?access_token={mex}"));
+    assert_eq!(sse["full"], true);
+    assert_eq!(sse["updated"].as_array().unwrap().len(), 0, "{sse}");
+    let ws = ws_first_message(server.http, &format!("/api/v1/stream?access_token={mex}"));
+    assert_eq!(ws["updated"].as_array().unwrap().len(), 0, "{ws}");
+    let sse = sse_first_message(server.http, &format!("/api/v1/stream?access_token={hnd}"));
+    assert_eq!(sse["updated"][0]["id"], id, "{sse}");
+    let ws = ws_first_message(
+        server.http,
+        &format!("/api/v1/stream?access_token={hnd}&domain=sea,unknown"),
+    );
+    assert_eq!(ws["updated"][0]["id"], id, "{ws}");
+    let ask = |nation: &str| -> Vec<serde_json::Value> {
+        rt.block_on(async {
+            let replies = bus
+                .session()
+                .get(format!("cuenca/cop/{nation}/tracks"))
+                .await
+                .unwrap();
+            let mut out = Vec::new();
+            while let Ok(r) = replies.recv_async().await {
+                if let Ok(sample) = r.result() {
+                    out.push(serde_json::from_slice(&sample.payload().to_bytes()).unwrap());
+                }
+            }
+            out
+        })
+    };
+    let mex_q = ask("MEX");
+    assert_eq!(mex_q.len(), 1, "the service answers the query");
+    assert_eq!(
+        mex_q[0]["updated"].as_array().unwrap().len(),
+        0,
+        "{:?}",
+        mex_q
+    );
+    let hnd_q = ask("HND");
+    assert_eq!(hnd_q[0]["updated"][0]["id"], id);
+    bus.close();
+}
+
+#[test]
+fn tokens_roles_filters_and_paging() {
+    let server = Server::start(|t| t.replace("enabled = true", "enabled = false"));
+    let (rt, bus) = connect(&server);
+    // Three AIS vessels along 17.5 N.
+    let t0 = Timestamp::now();
+    poll("three AIS tracks", || {
+        for (i, mmsi) in [366_000_001u32, 366_000_002, 366_000_003]
+            .into_iter()
+            .enumerate()
+        {
+            for k in 0..3u64 {
+                let lon = -77.0 + i as f64 * 0.5 + 0.001 * k as f64;
+                let b = ais_batch(k, t0 + (k as f64 * 10.0 - 25.0), mmsi, lon);
+                rt.block_on(bus.publish(MeasurementKind::AisReport, &b))
+                    .unwrap();
+            }
+        }
+        let (_, body) = api(server.http, "/api/v1/tracks?status=confirmed").ok()?;
+        let v: serde_json::Value = serde_json::from_str(&body).ok()?;
+        (v["numberMatched"] == 3).then_some(())
+    });
+    // Authentication and roles.
+    assert_eq!(get(server.http, "/api/v1/tracks").unwrap().0, 401);
+    assert_eq!(
+        get_as(server.http, "/api/v1/tracks", "not-a-token")
+            .unwrap()
+            .0,
+        401
+    );
+    assert_eq!(get(server.http, "/api/v1/openapi.json").unwrap().0, 401);
+    assert_eq!(get(server.http, "/metrics").unwrap().0, 401);
+    assert_eq!(
+        get_as(server.http, "/metrics", "demo-mex-viewer")
+            .unwrap()
+            .0,
+        403
+    );
+    assert_eq!(
+        get_as(server.http, "/metrics", "demo-col-operator")
+            .unwrap()
+            .0,
+        200
+    );
+    assert_eq!(
+        get_as(server.http, "/api/v1/audit", "demo-col-operator")
+            .unwrap()
+            .0,
+        403
+    );
+    let (st, me) = get_as(server.http, "/api/v1/me", "demo-col-operator").unwrap();
+    assert_eq!(st, 200);
+    assert!(
+        me.contains("\"nation\":\"COL\"") && me.contains("operator"),
+        "{me}"
+    );
+    assert_eq!(get(server.http, "/healthz").unwrap().0, 200);
+
+    // Filters.
+    let count = |q: &str| -> u64 {
+        let (st, body) = api(server.http, &format!("/api/v1/tracks?{q}")).unwrap();
+        assert_eq!(st, 200, "{q}: {body}");
+        let v: serde_json::Value = serde_json::from_str(&body).unwrap();
+        v["numberMatched"].as_u64().unwrap()
+    };
+    assert_eq!(count("bbox=-77.2,17,-76.2,18"), 2);
+    assert_eq!(count("bbox=-77.2,17,-76.2,18&domain=air"), 0);
+    assert_eq!(count("domain=sea&mmsi=366000003"), 1);
+    assert_eq!(count("callsign=NOPE"), 0);
+    assert_eq!(count("updated_since=2999-01-01T00:00:00Z"), 0);
+    // Paging: a next link until the last page.
+    let (_, body) = api(server.http, "/api/v1/tracks?limit=2&domain=sea").unwrap();
+    let v: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(
+        (v["numberMatched"].as_u64(), v["numberReturned"].as_u64()),
+        (Some(3), Some(2))
+    );
+    let next = v["links"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["rel"] == "next")
+        .unwrap()["href"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        next.contains("offset=2") && next.contains("domain=sea"),
+        "{next}"
+    );
+    let (_, body) = api(server.http, &next).unwrap();
+    let v: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(v["numberReturned"], 1);
+    assert!(v["links"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|l| l["rel"] != "next"));
+
+    // Bad parameters name themselves.
+    for (q, param) in [
+        ("/api/v1/tracks?bbox=1,2,3", "bbox"),
+        ("/api/v1/tracks?domain=space", "domain"),
+        ("/api/v1/tracks?limit=0", "limit"),
+        ("/api/v1/tracks?colour=red", "colour"),
+        ("/api/v1/tracks/xyz", "id"),
+        ("/api/v1/tracks/1/history?from=yesterday", "from"),
+        ("/api/v1/stream?rate=1000", "rate"),
+    ] {
+        let (st, body) = api(server.http, q).unwrap();
+        assert_eq!(st, 400, "{q}: {body}");
+        let v: serde_json::Value = serde_json::from_str(&body).unwrap();
+        assert_eq!(v["parameter"], param, "{q}: {body}");
+    }
+
+    // The OpenAPI document and the audit log (admin), which never records a token.
+    let (st, doc) = api(server.http, "/api/v1/openapi.json").unwrap();
+    assert_eq!(st, 200);
+    assert!(doc.contains("\"/api/v1/tracks/{id}/history\""));
+    let _ = get(
+        server.http,
+        "/api/v1/stream?access_token=demo-mex-viewer&rate=abc",
+    );
+    let audit = poll("audit records", || {
+        let (_, a) = api(server.http, "/api/v1/audit?limit=1000").ok()?;
+        a.contains("rate=abc").then_some(a)
+    });
+    assert!(audit.contains("\"status\":401") && audit.contains("\"status\":403"));
+    assert!(
+        !audit.contains("demo-mex-viewer"),
+        "a token reached the audit log"
+    );
     bus.close();
 }
 

@@ -184,6 +184,29 @@ impl Bus {
         Ok(rx)
     }
 
+    /// Answers zenoh queries on `key_expr` (wildcards allowed): `answer` gets the
+    /// concrete key each query asked for and returns the reply payload, or `None` to
+    /// leave it unanswered. Lives as long as the session.
+    pub async fn answer_queries(
+        &self,
+        key_expr: &str,
+        answer: impl Fn(&str) -> Option<Vec<u8>> + Send + Sync + 'static,
+    ) -> Result<(), BusError> {
+        self.session
+            .declare_queryable(key_expr.to_string())
+            .callback(move |query| {
+                let key = query.key_expr().as_str().to_string();
+                if let Some(body) = answer(&key) {
+                    if let Err(e) = query.reply(key.clone(), body).wait() {
+                        tracing::warn!(key, error = %e, "query reply failed");
+                    }
+                }
+            })
+            .background()
+            .await
+            .map_err(|e| BusError::Zenoh(e.to_string()))
+    }
+
     /// Closes the session.
     pub fn close(&self) {
         let _ = self.session.close().wait();

@@ -55,6 +55,92 @@ pub struct Config {
     pub sensors: Vec<SensorConfig>,
     #[serde(default)]
     pub demo: DemoConfig,
+    #[serde(default)]
+    pub cop: CopConfig,
+    /// API tokens; every HTTP endpoint but health needs one.
+    #[serde(default)]
+    pub tokens: Vec<TokenConfig>,
+    #[serde(default)]
+    pub audit: AuditConfig,
+}
+
+/// How the picture is served: update rate, streams, history.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct CopConfig {
+    /// How often the picture is snapshotted, published on zenoh and sent to streams.
+    pub update_interval_ms: u64,
+    /// Stream rate a client gets when it does not ask for one.
+    pub stream_rate_hz: f64,
+    /// The most a stream client may ask for.
+    pub stream_max_rate_hz: f64,
+    /// Messages a stream client may fall behind before it is dropped.
+    pub stream_queue: usize,
+    /// Positions kept per track for `/tracks/{id}/history`.
+    pub history_points: usize,
+    /// Most features one `/tracks` page returns.
+    pub max_page: usize,
+}
+
+impl Default for CopConfig {
+    fn default() -> Self {
+        CopConfig {
+            update_interval_ms: 1000,
+            stream_rate_hz: 1.0,
+            stream_max_rate_hz: 10.0,
+            stream_queue: 8,
+            history_points: 600,
+            max_page: 10_000,
+        }
+    }
+}
+
+/// What a token holder may do; each role includes the ones before it.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, serde::Serialize,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// Reads the picture, streams and sensor status.
+    Viewer,
+    /// Also reads service metrics.
+    Operator,
+    /// Also reads the audit log.
+    Admin,
+}
+
+/// One API token. Only its SHA-256 is stored (`cuenca token hash TOKEN` prints it).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TokenConfig {
+    /// Who holds it, for the audit log.
+    pub label: String,
+    pub nation: NationId,
+    pub role: Role,
+    /// Lower-case hex SHA-256 of the token.
+    pub sha256: String,
+}
+
+/// The append-only record of who asked for what.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct AuditConfig {
+    /// JSON-lines file; rotated files get `.1`, `.2`, ... appended.
+    pub path: PathBuf,
+    /// Rotate when the file reaches this size.
+    pub max_bytes: u64,
+    /// Rotated files kept.
+    pub keep: u32,
+}
+
+impl Default for AuditConfig {
+    fn default() -> Self {
+        AuditConfig {
+            path: PathBuf::from("var/audit.jsonl"),
+            max_bytes: 16 * 1024 * 1024,
+            keep: 5,
+        }
+    }
 }
 
 /// How this process joins the zenoh bus.
@@ -365,6 +451,66 @@ impl Config {
                 }
             }
         }
+        let c = &self.cop;
+        if !(20..=60_000).contains(&c.update_interval_ms) {
+            return Err(bad(
+                "cop.update_interval_ms",
+                "must be between 20 and 60000".into(),
+            ));
+        }
+        if !(c.stream_max_rate_hz.is_finite() && c.stream_max_rate_hz > 0.0) {
+            return Err(bad("cop.stream_max_rate_hz", "must be > 0".into()));
+        }
+        if !(c.stream_rate_hz.is_finite()
+            && c.stream_rate_hz > 0.0
+            && c.stream_rate_hz <= c.stream_max_rate_hz)
+        {
+            return Err(bad(
+                "cop.stream_rate_hz",
+                "must be > 0 and at most cop.stream_max_rate_hz".into(),
+            ));
+        }
+        for (name, v) in [
+            ("cop.stream_queue", c.stream_queue),
+            ("cop.history_points", c.history_points),
+            ("cop.max_page", c.max_page),
+        ] {
+            if v == 0 {
+                return Err(bad(name, "must be > 0".into()));
+            }
+        }
+        let mut hashes = HashSet::new();
+        for (i, t) in self.tokens.iter().enumerate() {
+            let field = |k: &str| format!("tokens[{i}].{k}");
+            if !members.contains(&t.nation) {
+                return Err(bad(
+                    &field("nation"),
+                    format!("{} is not in members.nations", t.nation),
+                ));
+            }
+            let hex = t.sha256.len() == 64
+                && t.sha256
+                    .bytes()
+                    .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
+            if !hex {
+                return Err(bad(
+                    &field("sha256"),
+                    "must be 64 lower-case hex digits (`cuenca token hash TOKEN`)".into(),
+                ));
+            }
+            if !hashes.insert(&t.sha256) {
+                return Err(bad(
+                    &field("sha256"),
+                    "the same token is listed twice".into(),
+                ));
+            }
+        }
+        if self.audit.max_bytes < 1024 {
+            return Err(bad("audit.max_bytes", "must be at least 1024".into()));
+        }
+        if self.audit.path.as_os_str().is_empty() {
+            return Err(bad("audit.path", "is empty".into()));
+        }
         Ok(())
     }
 
@@ -477,6 +623,43 @@ mod tests {
             field_of(with("range_km = 150.0", "range_km = 0.0")),
             "sensors[0].range_km"
         );
+    }
+
+    #[test]
+    fn cop_tokens_and_audit_are_checked() {
+        let c = Config::embedded().unwrap();
+        assert!(c.tokens.len() >= 2);
+        assert!(c.tokens.iter().any(|t| t.role == Role::Viewer));
+        assert!(Role::Viewer < Role::Operator && Role::Operator < Role::Admin);
+        assert_eq!(
+            field_of(with("update_interval_ms = 1000", "update_interval_ms = 0")),
+            "cop.update_interval_ms"
+        );
+        assert_eq!(
+            field_of(with("stream_rate_hz = 1.0", "stream_rate_hz = 50.0")),
+            "cop.stream_rate_hz"
+        );
+        assert_eq!(
+            field_of(with("history_points = 600", "history_points = 0")),
+            "cop.history_points"
+        );
+        assert_eq!(
+            field_of(with("nation = \"MEX\"\nrole", "nation = \"FRA\"\nrole")),
+            "tokens[0].nation"
+        );
+        assert_eq!(
+            field_of(with("sha256 = \"e83f", "sha256 = \"E83f")),
+            "tokens[0].sha256"
+        );
+        assert_eq!(
+            field_of(with("max_bytes = 16777216", "max_bytes = 10")),
+            "audit.max_bytes"
+        );
+        // Sections left out take their defaults.
+        let (head, rest) = EMBEDDED.split_once("# How the picture is served.").unwrap();
+        let minimal = format!("{head}[region]{}", rest.split_once("[region]").unwrap().1);
+        let m = Config::parse(&minimal, "m.toml").unwrap();
+        assert_eq!(m.cop.update_interval_ms, 1000);
     }
 
     #[test]

@@ -37,6 +37,11 @@ enum Command {
     Sim(FileArg),
     /// Replay a recorded feed into the pipeline with its own timestamps.
     Replay(FileArg),
+    /// API token tools.
+    Token {
+        #[command(subcommand)]
+        command: TokenCommand,
+    },
     /// Check configuration files.
     Config {
         #[command(subcommand)]
@@ -63,6 +68,15 @@ enum Command {
 struct FileArg {
     /// Input file.
     file: PathBuf,
+}
+
+#[derive(Subcommand)]
+enum TokenCommand {
+    /// Print the SHA-256 that a `[[tokens]]` entry stores for TOKEN.
+    Hash {
+        /// The secret token (generate one with e.g. `openssl rand -hex 32`).
+        token: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -117,6 +131,15 @@ fn run(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Serve(args) => serve::run(args),
         Command::Eval(args) => eval::run(args),
+        Command::Token {
+            command: TokenCommand::Hash { token },
+        } => {
+            if token.len() < 12 {
+                bail!("a token should have at least 12 characters; use e.g. `openssl rand -hex 32`");
+            }
+            println!("{}", cuenca_server::auth::hash_token(&token));
+            Ok(())
+        }
         Command::Config {
             command: ConfigCommand::Check { file },
         } => {

@@ -6,7 +6,8 @@ use clap::Args;
 use cuenca_bus::Bus;
 use cuenca_config::Config;
 use cuenca_model::Timestamp;
-use cuenca_server::http::{router, SensorEntry};
+use cuenca_server::audit::Audit;
+use cuenca_server::http::{router, App};
 use cuenca_server::pipeline::{self, Shared};
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -44,35 +45,34 @@ pub fn run(args: ServeArgs) -> Result<()> {
 async fn serve(cfg: Config) -> Result<()> {
     let bus = Bus::open(&cfg.zenoh).await.context("cannot open zenoh")?;
     tracing::info!(mode = ?cfg.zenoh.mode, "zenoh session open");
-    let shared = Arc::new(Shared::default());
+    let shared = Arc::new(Shared::new(&cfg));
+    tracing::info!(
+        audiences = shared.cop.audiences.len(),
+        "one picture per release pattern"
+    );
     let pipe = tokio::spawn(pipeline::run(bus.clone(), cfg.clone(), Arc::clone(&shared)));
     if cfg.demo.enabled {
         tokio::spawn(demo(bus.clone(), cfg.clone()));
     }
-    let sensors = cfg
-        .sensors
-        .iter()
-        .map(|s| SensorEntry {
-            id: s.id.clone(),
-            nation: s.nation,
-            kind: s.kind,
-            release: s.release.clone(),
-        })
-        .collect();
+    let audit = Audit::open(&cfg.audit).context("cannot open the audit log (audit.path)")?;
+    let app = App::new(&cfg, Arc::clone(&shared), Some(audit));
     let listener = tokio::net::TcpListener::bind(cfg.http.listen)
         .await
         .with_context(|| format!("cannot listen on {} (http.listen)", cfg.http.listen))?;
     tracing::info!(
-        "serving the COP on http://{} (try /api/v1/tracks)",
+        "serving the COP on http://{} (API tokens in README; try /api/v1/tracks with Authorization: Bearer demo-mex-viewer)",
         listener.local_addr()?
     );
-    axum::serve(listener, router(shared, sensors))
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-            tracing::info!("shutting down");
-        })
-        .await
-        .context("HTTP server failed")?;
+    axum::serve(
+        listener,
+        router(app).into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(async {
+        let _ = tokio::signal::ctrl_c().await;
+        tracing::info!("shutting down");
+    })
+    .await
+    .context("HTTP server failed")?;
     pipe.abort();
     bus.close();
     Ok(())

@@ -30,7 +30,24 @@ pub fn sensor(nation: NationId, kind: MeasurementKind, id: &SensorId) -> String 
     format!("{ROOT}/{nation}/sensors/{}/{id}", kind.as_str())
 }
 
-/// Where the picture for `viewer` is published and can be queried.
+/// Every nation's picture key, for a queryable or a subscriber that serves them all.
+pub const ALL_COP_TRACKS: &str = "cuenca/cop/*/tracks";
+
+/// The viewing nation in a picture key, if `key` is one.
+///
+/// ```
+/// use cuenca_model::{keys, NationId};
+/// let mex = NationId::new("MEX")?;
+/// assert_eq!(keys::parse_cop_tracks(&keys::cop_tracks(mex)), Some(mex));
+/// assert_eq!(keys::parse_cop_tracks("cuenca/cop/mex/tracks"), None);
+/// # Ok::<(), cuenca_model::IdError>(())
+/// ```
+pub fn parse_cop_tracks(key: &str) -> Option<NationId> {
+    let rest = key.strip_prefix("cuenca/cop/")?.strip_suffix("/tracks")?;
+    NationId::new(rest).ok()
+}
+
+/// Where the picture for `viewer` is published (as changes) and can be queried (whole).
 pub fn cop_tracks(viewer: NationId) -> String {
     format!("{ROOT}/cop/{viewer}/tracks")
 }

@@ -1,22 +1,16 @@
-//! From the bus to the picture: check, fuse, snapshot, publish.
+//! From the bus to the picture: check, fuse per audience, update the views, publish.
 
-use crate::release::{view, Viewer};
+use crate::cop::{stream_message, Cop};
+use crate::release::{self, Audience};
 use cuenca_bus::Bus;
 use cuenca_config::{Config, FusionConfig};
 use cuenca_fusion::picture::{Picture, SensorInfo};
 use cuenca_fusion::tracker::TrackerParams;
-use cuenca_model::{keys, NationId, SensorId, Timestamp, Track};
+use cuenca_model::{keys, NationId, SensorId, Timestamp};
 use std::collections::{BTreeMap, HashMap};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, RwLock};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
-
-/// The picture as last published.
-#[derive(Debug, Clone, Default)]
-pub struct Snapshot {
-    pub time: Timestamp,
-    pub tracks: Vec<Track>,
-}
 
 /// Per-sensor counters for `/api/v1/sensors`.
 #[derive(Debug, Clone, Default, serde::Serialize)]
@@ -35,6 +29,12 @@ pub struct Metrics {
     /// Refusals by reason, whole batches and single measurements alike.
     pub rejected: Mutex<BTreeMap<&'static str, u64>>,
     pub sensors: Mutex<HashMap<SensorId, SensorStats>>,
+    /// HTTP responses by status code.
+    pub http: Mutex<BTreeMap<u16, u64>>,
+    pub streams_opened: AtomicU64,
+    /// Stream clients dropped for falling behind.
+    pub streams_dropped_slow: AtomicU64,
+    pub updates: AtomicU64,
 }
 
 impl Metrics {
@@ -43,23 +43,30 @@ impl Metrics {
             *m.entry(reason).or_default() += n;
         }
     }
+
+    /// Counts one HTTP response.
+    pub fn http_response(&self, status: u16) {
+        if let Ok(mut m) = self.http.lock() {
+            *m.entry(status).or_default() += 1;
+        }
+    }
 }
 
-/// State shared between the pipeline and the HTTP server.
+/// State shared between the pipeline and the egresses.
 #[derive(Debug, Default)]
 pub struct Shared {
-    pub snapshot: RwLock<Arc<Snapshot>>,
+    pub cop: Cop,
     pub metrics: Metrics,
     pub ready: AtomicBool,
 }
 
 impl Shared {
-    /// The latest snapshot.
-    pub fn snapshot(&self) -> Arc<Snapshot> {
-        self.snapshot
-            .read()
-            .map(|s| Arc::clone(&s))
-            .unwrap_or_default()
+    /// Served state for `cfg`'s audiences.
+    pub fn new(cfg: &Config) -> Shared {
+        Shared {
+            cop: Cop::new(release::plan(cfg), cfg.cop.history_points),
+            ..Shared::default()
+        }
     }
 }
 
@@ -79,10 +86,13 @@ pub fn tracker_params(f: &FusionConfig) -> TrackerParams {
     }
 }
 
-/// A picture with every configured sensor registered.
-pub fn picture(cfg: &Config) -> Picture {
+/// A picture with `sensors` (all configured ones when `None`) registered.
+pub fn picture(cfg: &Config, only: Option<&Audience>) -> Picture {
     let mut p = Picture::new(tracker_params(&cfg.fusion));
     for s in &cfg.sensors {
+        if only.is_some_and(|a| !a.sensors.contains(&s.id)) {
+            continue;
+        }
         p.register(SensorInfo {
             sensor: s.id.clone(),
             nation: s.nation,
@@ -94,70 +104,145 @@ pub fn picture(cfg: &Config) -> Picture {
     p
 }
 
-/// Runs until the bus closes: ingests every batch, and once a second snapshots the
-/// picture and publishes each member nation's view on `cuenca/cop/<nation>/tracks`.
+/// One picture per audience, and which pictures each sensor feeds.
+pub struct Fusion {
+    pictures: Vec<Picture>,
+    /// Per sensor: the audiences it feeds, and the one whose result is counted (the
+    /// owner's, so each measurement is counted once).
+    routes: HashMap<(NationId, SensorId), (Vec<usize>, usize)>,
+}
+
+impl Fusion {
+    /// Pictures for `cop`'s audiences.
+    pub fn new(cfg: &Config, cop: &Cop) -> Fusion {
+        let pictures = cop
+            .audiences
+            .iter()
+            .map(|a| picture(cfg, Some(&a.audience)))
+            .collect();
+        let mut routes = HashMap::new();
+        for s in &cfg.sensors {
+            let feeds: Vec<usize> = cop
+                .audiences
+                .iter()
+                .enumerate()
+                .filter(|(_, a)| a.audience.sensors.contains(&s.id))
+                .map(|(i, _)| i)
+                .collect();
+            let owner = cop
+                .audiences
+                .iter()
+                .position(|a| a.audience.nations.contains(&s.nation));
+            if let Some(owner) = owner.filter(|o| feeds.contains(o)) {
+                routes.insert((s.nation, s.id.clone()), (feeds, owner));
+            }
+        }
+        Fusion { pictures, routes }
+    }
+
+    /// Checks and fuses one sample; every refusal is counted by reason.
+    pub fn ingest(&mut self, metrics: &Metrics, key: &str, payload: &[u8]) {
+        metrics.batches_received.fetch_add(1, Ordering::Relaxed);
+        let (kind, batch) = match cuenca_bus::accept(key, payload) {
+            Ok(x) => x,
+            Err(e) => {
+                tracing::debug!(key, error = %e, "batch refused");
+                metrics.reject(e.reason(), 1);
+                return;
+            }
+        };
+        let Some((feeds, owner)) = self.routes.get(&(batch.nation, batch.sensor.clone())) else {
+            tracing::debug!(sensor = %batch.sensor, nation = %batch.nation, "batch from an unknown sensor");
+            metrics.reject("unknown_sensor", 1);
+            return;
+        };
+        let now = Timestamp::now();
+        for &i in feeds {
+            let p = &mut self.pictures[i];
+            p.set_wall_clock(now);
+            let result = p.ingest(kind, &batch);
+            if i != *owner {
+                continue;
+            }
+            match result {
+                Ok((ing, _)) => {
+                    metrics
+                        .measurements_accepted
+                        .fetch_add(ing.accepted as u64, Ordering::Relaxed);
+                    let errors: usize = ing.rejected.values().sum();
+                    for (r, n) in ing.rejected {
+                        metrics.reject(r, n as u64);
+                    }
+                    if let Ok(mut s) = metrics.sensors.lock() {
+                        let st = s.entry(batch.sensor.clone()).or_default();
+                        st.last_seen = Some(now);
+                        st.batches += 1;
+                        st.measurements += batch.measurements.len() as u64;
+                        st.errors += errors as u64;
+                    }
+                }
+                Err(e) => {
+                    tracing::debug!(sensor = %batch.sensor, error = %e, "batch refused");
+                    metrics.reject(e.reason(), 1);
+                }
+            }
+        }
+    }
+
+    /// Snapshots every picture into its audience's view.
+    pub fn update(&self, shared: &Shared, now: Timestamp) -> Vec<Arc<crate::cop::Delta>> {
+        shared.metrics.updates.fetch_add(1, Ordering::Relaxed);
+        self.pictures
+            .iter()
+            .zip(&shared.cop.audiences)
+            .map(|(p, a)| a.update(now, p.tracks()))
+            .collect()
+    }
+}
+
+/// Runs until the bus closes: ingests every batch and, every `cop.update_interval_ms`,
+/// updates the views, publishes each member nation's changes on
+/// `cuenca/cop/<nation>/tracks` and answers queries there with its whole picture.
 pub async fn run(bus: Bus, cfg: Config, shared: Arc<Shared>) -> Result<(), cuenca_bus::BusError> {
     let rx = bus.subscribe_measurements().await?;
-    let mut picture = picture(&cfg);
-    let members: Vec<NationId> = cfg.members.nations.clone();
-    let mut tick = tokio::time::interval(Duration::from_secs(1));
+    let mut fusion = Fusion::new(&cfg, &shared.cop);
+    let answering = Arc::clone(&shared);
+    bus.answer_queries(keys::ALL_COP_TRACKS, move |key| {
+        let a = answering.cop.for_nation(keys::parse_cop_tracks(key)?)?;
+        let v = a.view();
+        let msg = stream_message(
+            v.time,
+            true,
+            v.entries.iter().map(|e| &**e),
+            std::iter::empty(),
+        );
+        Some(msg.into_bytes())
+    })
+    .await?;
+    let mut tick = tokio::time::interval(Duration::from_millis(cfg.cop.update_interval_ms));
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     shared.ready.store(true, Ordering::Relaxed);
     loop {
         tokio::select! {
             item = rx.recv_async() => {
                 let Ok((key, payload)) = item else { break };
-                ingest(&mut picture, &shared.metrics, &key, &payload);
+                fusion.ingest(&shared.metrics, &key, &payload);
             }
             _ = tick.tick() => {
-                let snap = Arc::new(Snapshot { time: Timestamp::now(), tracks: picture.tracks() });
-                if let Ok(mut s) = shared.snapshot.write() {
-                    *s = Arc::clone(&snap);
-                }
-                for &n in &members {
-                    let visible: Vec<Track> = snap.tracks.iter().filter_map(|t| view(t, Viewer::Nation(n))).collect();
-                    let body = serde_json::to_vec(&visible).unwrap_or_default();
-                    if let Err(e) = bus.put(&keys::cop_tracks(n), body).await {
-                        tracing::warn!(nation = %n, error = %e, "cannot publish picture");
+                let deltas = fusion.update(&shared, Timestamp::now());
+                for (a, d) in shared.cop.audiences.iter().zip(deltas) {
+                    if d.updated.is_empty() && d.deleted.is_empty() {
+                        continue;
+                    }
+                    let msg = stream_message(d.time, false, d.updated.iter().map(|e| &**e), d.deleted.iter().copied());
+                    for &n in &a.audience.nations {
+                        if let Err(e) = bus.put(&keys::cop_tracks(n), msg.clone().into_bytes()).await {
+                            tracing::warn!(nation = %n, error = %e, "cannot publish picture");
+                        }
                     }
                 }
             }
         }
     }
     Ok(())
-}
-
-/// Checks and fuses one sample; every refusal is counted by reason.
-pub fn ingest(picture: &mut Picture, metrics: &Metrics, key: &str, payload: &[u8]) {
-    metrics.batches_received.fetch_add(1, Ordering::Relaxed);
-    let (kind, batch) = match cuenca_bus::accept(key, payload) {
-        Ok(x) => x,
-        Err(e) => {
-            tracing::debug!(key, error = %e, "batch refused");
-            metrics.reject(e.reason(), 1);
-            return;
-        }
-    };
-    picture.set_wall_clock(Timestamp::now());
-    match picture.ingest(kind, &batch) {
-        Ok((ing, _)) => {
-            metrics
-                .measurements_accepted
-                .fetch_add(ing.accepted as u64, Ordering::Relaxed);
-            let errors: usize = ing.rejected.values().sum();
-            for (r, n) in ing.rejected {
-                metrics.reject(r, n as u64);
-            }
-            if let Ok(mut s) = metrics.sensors.lock() {
-                let st = s.entry(batch.sensor.clone()).or_default();
-                st.last_seen = Some(Timestamp::now());
-                st.batches += 1;
-                st.measurements += batch.measurements.len() as u64;
-                st.errors += errors as u64;
-            }
-        }
-        Err(e) => {
-            tracing::debug!(sensor = %batch.sensor, error = %e, "batch refused");
-            metrics.reject(e.reason(), 1);
-        }
-    }
 }

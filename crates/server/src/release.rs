@@ -1,23 +1,67 @@
-//! Releasability enforcement: the only code that turns the full picture into what
-//! one audience may see.
+//! Releasability: the only code that decides what a nation may see.
+//!
+//! Filtering a fused track after the fact is not enough: its position, identity and
+//! contributor list would still carry what hidden sensors said. So the service keeps
+//! one picture per *audience*, a group of nations that may see exactly the same
+//! sensors, and feeds each picture only those sensors' data ([`plan`]). A nation's
+//! view is then built only from what it may see. [`view`] still checks every track on
+//! the way out, so a wrong route into a picture cannot leak through any egress.
+//!
+//! The cost grows with the number of distinct release patterns, not with nations: the
+//! demo configuration's 26 members form three audiences.
 
-use cuenca_model::{NationId, ReleaseTo, Track};
+use cuenca_config::Config;
+use cuenca_model::{MeasurementKind, NationId, SensorId, Track};
+use std::collections::{BTreeMap, BTreeSet};
 
-/// Who is looking.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Viewer {
-    /// A member nation.
-    Nation(NationId),
-    /// Anyone without a nation's credentials: only what owners release to all members.
-    Public,
+/// Nations that may see exactly the same sensors.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Audience {
+    pub nations: Vec<NationId>,
+    pub sensors: BTreeSet<SensorId>,
+}
+
+/// Groups the member nations by the set of sensors released to them.
+///
+/// ```
+/// let cfg = cuenca_config::Config::embedded()?;
+/// let plan = cuenca_server::release::plan(&cfg);
+/// let of = |n: &str| plan.iter().position(|a| a.nations.iter().any(|x| x.as_str() == n));
+/// // MEX and JAM see the same (all-member) sensors; HND also sees its own radar.
+/// assert_eq!(of("MEX"), of("JAM"));
+/// assert_ne!(of("MEX"), of("HND"));
+/// # Ok::<(), cuenca_config::ConfigError>(())
+/// ```
+pub fn plan(cfg: &Config) -> Vec<Audience> {
+    let mut groups: BTreeMap<BTreeSet<SensorId>, Vec<NationId>> = BTreeMap::new();
+    for &n in &cfg.members.nations {
+        let seen = cfg
+            .sensors
+            .iter()
+            .filter(|s| {
+                cuenca_model::Releasability {
+                    owner: s.nation,
+                    to: s.release.clone(),
+                }
+                .allows(n)
+            })
+            .map(|s| s.id.clone())
+            .collect();
+        groups.entry(seen).or_default().push(n);
+    }
+    groups
+        .into_iter()
+        .map(|(sensors, nations)| Audience { nations, sensors })
+        .collect()
 }
 
 /// The track as `viewer` may see it, or `None` if no contribution is released to it.
-/// Contributions the viewer may not see are removed from the copy.
+/// Contributions the viewer may not see are removed, and so is an identity that only
+/// hidden contributions could have reported.
 ///
 /// ```
 /// # use cuenca_model::*;
-/// # use cuenca_server::release::{view, Viewer};
+/// # use cuenca_server::release::view;
 /// # let c = |n: &str, r: ReleaseTo| Contribution { sensor: SensorId::new("s").unwrap(),
 /// #   nation: NationId::new(n).unwrap(), kind: MeasurementKind::RadarPlot, release: r,
 /// #   last_seen: Timestamp(0), updates: 1 };
@@ -25,30 +69,67 @@ pub enum Viewer {
 /// #   position: GeoPoint::new(10.0, -75.0), velocity: Velocity::from_speed_course(0.0, 0.0),
 /// #   covariance: [[0.0; 4]; 4], identity: Identity::default(), created: Timestamp(0), updated: Timestamp(0),
 /// #   contributions: vec![c("COL", ReleaseTo::OwnerOnly), c("MEX", ReleaseTo::AllMembers)] };
-/// let seen = view(&t, Viewer::Nation(NationId::new("USA")?)).unwrap();
+/// let seen = view(&t, NationId::new("USA")?).unwrap();
 /// assert_eq!(seen.contributions.len(), 1);
 /// assert_eq!(seen.contributions[0].nation.as_str(), "MEX");
+/// assert!(view(&t, NationId::new("COL")?).is_some());
 /// # Ok::<(), cuenca_model::IdError>(())
 /// ```
-pub fn view(track: &Track, viewer: Viewer) -> Option<Track> {
-    let allowed = |c: &cuenca_model::Contribution| match viewer {
-        Viewer::Nation(n) => c.releasability().allows(n),
-        Viewer::Public => c.release == ReleaseTo::AllMembers,
-    };
+pub fn view(track: &Track, viewer: NationId) -> Option<Track> {
+    let allowed = |c: &cuenca_model::Contribution| c.releasability().allows(viewer);
     if !track.contributions.iter().any(allowed) {
         return None;
     }
     let mut t = track.clone();
     t.contributions.retain(allowed);
-    // Identity reported only by hidden contributions must not leak either.
     let identified = t.contributions.iter().any(|c| {
         matches!(
             c.kind,
-            cuenca_model::MeasurementKind::AisReport | cuenca_model::MeasurementKind::AdsbReport
+            MeasurementKind::AisReport | MeasurementKind::AdsbReport | MeasurementKind::PeerTrack
         )
     });
     if !identified {
         t.identity = Default::default();
     }
     Some(t)
+}
+
+/// Whether every contribution of `track` is released to every nation of `audience`:
+/// what the per-audience pictures guarantee by construction.
+pub fn releasable_to(track: &Track, audience: &Audience) -> bool {
+    audience.nations.iter().all(|&n| {
+        track
+            .contributions
+            .iter()
+            .all(|c| c.releasability().allows(n))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn demo_plan_has_one_audience_per_release_pattern() {
+        let cfg = Config::embedded().unwrap();
+        let plan = plan(&cfg);
+        let total: usize = plan.iter().map(|a| a.nations.len()).sum();
+        assert_eq!(total, cfg.members.nations.len(), "every member once");
+        let find = |n: &str| {
+            plan.iter()
+                .find(|a| a.nations.iter().any(|x| x.as_str() == n))
+                .unwrap()
+        };
+        let has = |a: &Audience, s: &str| a.sensors.iter().any(|x| x.as_str() == s);
+        // COL's radar goes to PAN and USA (and COL); HND's radar only to HND.
+        for n in ["COL", "PAN", "USA"] {
+            assert!(has(find(n), "col-radar-cartagena"), "{n}");
+            assert!(!has(find(n), "hnd-radar-guanaja"), "{n}");
+        }
+        assert!(has(find("HND"), "hnd-radar-guanaja"));
+        assert!(!has(find("MEX"), "col-radar-cartagena"));
+        assert!(!has(find("MEX"), "hnd-radar-guanaja"));
+        assert!(has(find("MEX"), "mex-radar-cancun"));
+        assert_eq!(plan.len(), 3);
+    }
 }
