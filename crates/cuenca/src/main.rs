@@ -11,6 +11,7 @@ use std::process::ExitCode;
 
 mod adapter;
 mod adsb;
+mod bench;
 mod ais;
 mod eval;
 mod radar;
@@ -37,6 +38,11 @@ enum Command {
     Sim(FileArg),
     /// Replay a recorded feed into the pipeline with its own timestamps.
     Replay(FileArg),
+    /// Load benchmarks of the service (speed and latency targets live here, not in tests).
+    Bench {
+        #[command(subcommand)]
+        command: bench::BenchCommand,
+    },
     /// API token tools.
     Token {
         #[command(subcommand)]
@@ -131,6 +137,7 @@ fn run(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Serve(args) => serve::run(args),
         Command::Eval(args) => eval::run(args),
+        Command::Bench { command } => bench::run(command),
         Command::Token {
             command: TokenCommand::Hash { token },
         } => {

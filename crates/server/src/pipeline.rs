@@ -246,3 +246,111 @@ pub async fn run(bus: Bus, cfg: Config, shared: Arc<Shared>) -> Result<(), cuenc
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use cuenca_model::*;
+
+    fn batch(
+        (nation, sensor, kind): (&str, &str, MeasurementKind),
+        seq: u64,
+        t: Timestamp,
+        (lat, lon): (f64, f64),
+        mmsi: Option<u32>,
+    ) -> (String, Vec<u8>) {
+        let (n, s) = (
+            NationId::new(nation).unwrap(),
+            SensorId::new(sensor).unwrap(),
+        );
+        let mut b = MeasurementBatch::new(n, s.clone(), seq);
+        b.measurements.push(Measurement {
+            sensor: s.clone(),
+            nation: n,
+            time: t,
+            kind,
+            position: GeoPoint::new(lat, lon),
+            accuracy: PositionCov::circular(if mmsi.is_some() { 10.0 } else { 60.0 }),
+            velocity: None,
+            polar: None,
+            identity: Identity {
+                mmsi,
+                ..Identity::default()
+            },
+            release: ReleaseTo::AllMembers,
+        });
+        (keys::sensor(n, kind, &s), wire::encode(&b))
+    }
+
+    fn view_of(shared: &Shared, nation: &str) -> Vec<Track> {
+        let a = shared
+            .cop
+            .for_nation(NationId::new(nation).unwrap())
+            .unwrap();
+        a.view().entries.iter().map(|e| e.track.clone()).collect()
+    }
+
+    /// A vessel seen by an all-member AIS receiver and by COL's radar (released to
+    /// PAN and USA only) is one fused track for USA, and for MEX a track built from
+    /// the AIS reports alone: the same estimate a picture fed only AIS would give.
+    #[test]
+    fn a_fused_track_is_rebuilt_from_released_data_only() {
+        let cfg = Config::embedded().unwrap();
+        let shared = Shared::new(&cfg);
+        let mut fusion = Fusion::new(&cfg, &shared.cop);
+        let mut ais_only = picture(&cfg, None);
+        let t0 = Timestamp::now() + -120.0;
+        let mmsi = Some(730_000_001);
+        for k in 0..8u64 {
+            let lon = -75.70 + 0.002 * k as f64;
+            let (key, frame) = batch(
+                ("JAM", "jam-ais-kingston", MeasurementKind::AisReport),
+                k,
+                t0 + k as f64 * 10.0,
+                (10.60, lon),
+                mmsi,
+            );
+            fusion.ingest(&shared.metrics, &key, &frame);
+            let (_, b) = cuenca_bus::accept(&key, &frame).unwrap();
+            ais_only.set_wall_clock(Timestamp::now());
+            ais_only.ingest(MeasurementKind::AisReport, &b).unwrap();
+            let (key, frame) = batch(
+                ("COL", "col-radar-cartagena", MeasurementKind::RadarPlot),
+                k,
+                t0 + (k as f64 * 10.0 + 5.0),
+                (10.6003, lon + 0.001),
+                None,
+            );
+            fusion.ingest(&shared.metrics, &key, &frame);
+        }
+        fusion.update(&shared, Timestamp::now());
+        let usa = view_of(&shared, "USA");
+        assert_eq!(usa.len(), 1, "{usa:#?}");
+        let sensors: Vec<&str> = usa[0]
+            .contributions
+            .iter()
+            .map(|c| c.sensor.as_str())
+            .collect();
+        assert!(sensors.contains(&"col-radar-cartagena") && sensors.contains(&"jam-ais-kingston"));
+
+        let mex = view_of(&shared, "MEX");
+        assert_eq!(mex.len(), 1, "no radar-only ghost either: {mex:#?}");
+        let m = &mex[0];
+        assert_eq!(m.identity.mmsi, mmsi);
+        assert_eq!(m.contributions.len(), 1);
+        assert_eq!(m.contributions[0].sensor.as_str(), "jam-ais-kingston");
+        let alone = ais_only.tracks();
+        assert_eq!(alone.len(), 1);
+        assert_eq!(m.position, alone[0].position, "MEX's estimate is AIS-only");
+        assert_eq!(m.covariance, alone[0].covariance);
+        assert_ne!(
+            m.position, usa[0].position,
+            "the radar did move USA's estimate"
+        );
+        // Each measurement was counted once, not once per audience.
+        assert_eq!(
+            shared.metrics.measurements_accepted.load(Ordering::Relaxed),
+            16
+        );
+    }
+}

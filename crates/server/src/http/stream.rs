@@ -221,3 +221,120 @@ fn offer(app: &App, tx: &mpsc::Sender<String>, msg: String) -> bool {
         Err(mpsc::error::TrySendError::Closed(_)) => false,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use cuenca_model::*;
+
+    fn track(id: u64, lon: f64, t: i64) -> Track {
+        Track {
+            id: TrackId(id),
+            domain: Domain::Sea,
+            status: TrackStatus::Confirmed,
+            position: GeoPoint::new(20.0, lon),
+            velocity: Velocity::from_speed_course(5.0, 90.0),
+            covariance: [
+                [1.0, 0.0, 0.0, 0.0],
+                [0.0, 1.0, 0.0, 0.0],
+                [0.0; 4],
+                [0.0; 4],
+            ],
+            identity: Identity::default(),
+            contributions: vec![Contribution {
+                sensor: SensorId::new("mex-ais-cozumel").unwrap(),
+                nation: NationId::new("MEX").unwrap(),
+                kind: MeasurementKind::AisReport,
+                release: ReleaseTo::AllMembers,
+                last_seen: Timestamp(t),
+                updates: 1,
+            }],
+            created: Timestamp(0),
+            updated: Timestamp(t),
+        }
+    }
+
+    fn setup() -> (App, usize) {
+        let cfg = cuenca_config::Config::embedded().unwrap();
+        let shared = Arc::new(crate::pipeline::Shared::new(&cfg));
+        let mex = NationId::new("MEX").unwrap();
+        let i = shared
+            .cop
+            .audiences
+            .iter()
+            .position(|a| a.audience.nations.contains(&mex))
+            .unwrap();
+        (App::new(&cfg, shared, None), i)
+    }
+
+    #[tokio::test]
+    async fn a_client_gets_the_full_view_then_coalesced_changes_and_leaves() {
+        let (app, i) = setup();
+        let a = &app.shared.cop.audiences[i];
+        a.update(Timestamp(1), vec![track(1, -86.0, 1), track(2, -80.0, 1)]);
+        let filter = TrackFilter {
+            bbox: Some(crate::cop::BBox {
+                west: -87.0,
+                south: 19.0,
+                east: -85.0,
+                north: 21.0,
+            }),
+            ..TrackFilter::default()
+        };
+        let (tx, mut rx) = mpsc::channel(8);
+        // 2 Hz: both updates below land well inside one flush period.
+        let task = tokio::spawn(feed(app.clone(), i, filter, 2.0, tx));
+        let first: serde_json::Value = serde_json::from_str(&rx.recv().await.unwrap()).unwrap();
+        assert_eq!(first["full"], true);
+        assert_eq!(
+            first["updated"].as_array().unwrap().len(),
+            1,
+            "only the bbox"
+        );
+        // Two updates of track 1 before a flush arrive as one change; track 2 stays
+        // outside; then track 1 leaves the box and is reported deleted for this client.
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        a.update(Timestamp(2), vec![track(1, -86.01, 2), track(2, -80.1, 2)]);
+        a.update(Timestamp(3), vec![track(1, -86.02, 3), track(2, -80.2, 3)]);
+        let m: serde_json::Value = serde_json::from_str(&rx.recv().await.unwrap()).unwrap();
+        assert_eq!(m["full"], false);
+        let up = m["updated"].as_array().unwrap();
+        assert_eq!(up.len(), 1, "{m}");
+        assert_eq!(up[0]["geometry"]["coordinates"][0], -86.02);
+        a.update(Timestamp(4), vec![track(1, -84.0, 4), track(2, -80.3, 4)]);
+        let m: serde_json::Value = serde_json::from_str(&rx.recv().await.unwrap()).unwrap();
+        assert_eq!(m["deleted"], serde_json::json!([1]), "{m}");
+        drop(rx);
+        a.update(Timestamp(5), vec![track(1, -86.0, 5)]);
+        tokio::time::timeout(Duration::from_secs(5), task)
+            .await
+            .unwrap()
+            .unwrap();
+    }
+
+    #[tokio::test]
+    async fn a_client_that_does_not_read_is_dropped_and_counted() {
+        let (app, i) = setup();
+        let a = &app.shared.cop.audiences[i];
+        let (tx, _rx) = mpsc::channel(2);
+        let task = tokio::spawn(feed(app.clone(), i, TrackFilter::default(), 10.0, tx));
+        for k in 1..=20 {
+            a.update(Timestamp(k), vec![track(1, -86.0 + k as f64 * 0.01, k)]);
+            tokio::time::sleep(Duration::from_millis(110)).await;
+            if task.is_finished() {
+                break;
+            }
+        }
+        tokio::time::timeout(Duration::from_secs(5), task)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            app.shared
+                .metrics
+                .streams_dropped_slow
+                .load(Ordering::Relaxed),
+            1
+        );
+    }
+}
