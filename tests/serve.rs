@@ -337,12 +337,19 @@ fn tokens_roles_filters_and_paging() {
             .0,
         403
     );
-    assert_eq!(
-        get_as(server.http, "/metrics", "demo-col-operator")
-            .unwrap()
-            .0,
-        200
-    );
+    let (st, m) = get_as(server.http, "/metrics", "demo-col-operator").unwrap();
+    assert_eq!(st, 200);
+    // Prometheus text format: each sample follows its own family's TYPE line.
+    let mut family = String::new();
+    for l in m.lines() {
+        if let Some(rest) = l.strip_prefix("# TYPE ") {
+            family = rest.split(' ').next().unwrap().to_string();
+        } else if !l.starts_with('#') {
+            let name = l.split(['{', ' ']).next().unwrap();
+            assert_eq!(name, family, "{l}");
+            assert!(name.starts_with("cuenca_"), "{l}");
+        }
+    }
     assert_eq!(
         get_as(server.http, "/api/v1/audit", "demo-col-operator")
             .unwrap()

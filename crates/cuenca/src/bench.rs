@@ -97,7 +97,13 @@ pub fn run(cmd: BenchCommand) -> Result<()> {
         args.tracks,
         start.elapsed().as_secs_f64() * 1e3
     );
-    let app = App::new(&cfg, Arc::clone(&shared), None);
+    // Requests are audited as in service, to a scratch file.
+    let mut audit_cfg = cfg.audit.clone();
+    audit_cfg.path =
+        std::env::temp_dir().join(format!("cuenca-bench-{}/audit.jsonl", std::process::id()));
+    let audit = cuenca_server::audit::Audit::open(&audit_cfg)?;
+    let _scratch = Scratch(audit_cfg.path.parent().map(|d| d.to_path_buf()));
+    let app = App::new(&cfg, Arc::clone(&shared), Some(audit));
     let listener = server_rt.block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))?;
     let addr = listener.local_addr()?;
     server_rt.spawn(async move {
@@ -225,6 +231,17 @@ pub fn run(cmd: BenchCommand) -> Result<()> {
     Ok(())
 }
 
+/// Removes the bench's scratch directory however the bench ends.
+struct Scratch(Option<std::path::PathBuf>);
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        if let Some(d) = &self.0 {
+            let _ = std::fs::remove_dir_all(d);
+        }
+    }
+}
+
 /// Percentile of sorted microsecond latencies, in milliseconds.
 fn pct(sorted: &[u64], q: f64) -> f64 {
     if sorted.is_empty() {
@@ -257,7 +274,7 @@ fn synthetic(i: u64, cfg: &Config, r: &mut Rng) -> Track {
     let now = Timestamp::now();
     Track {
         id: TrackId(i + 1),
-        domain: if i % 5 == 0 { Domain::Air } else { Domain::Sea },
+        domain: if i.is_multiple_of(5) { Domain::Air } else { Domain::Sea },
         status: TrackStatus::Confirmed,
         position: GeoPoint::new(
             g.south + r.next() * (g.north - g.south),
@@ -342,14 +359,14 @@ async fn query_loop(
             bail!("query failed: {status}");
         }
         lat.push(t0.elapsed().as_micros() as u64);
-        // numberReturned follows the features array.
-        let text = String::from_utf8_lossy(&body);
-        if let Some(n) = text
-            .rsplit_once("\"numberReturned\":")
-            .and_then(|(_, r)| r.split(',').next())
-            .and_then(|n| n.parse::<u64>().ok())
-        {
-            features += n;
+        // numberReturned follows the features array: look for it from the end.
+        const KEY: &[u8] = b"\"numberReturned\":";
+        if let Some(at) = body.windows(KEY.len()).rposition(|w| w == KEY) {
+            let digits = body[at + KEY.len()..]
+                .iter()
+                .take_while(|b| b.is_ascii_digit())
+                .fold(0u64, |n, b| n * 10 + u64::from(b - b'0'));
+            features += digits;
         }
     }
     Ok((lat, features))

@@ -55,7 +55,7 @@ async fn serve(cfg: Config) -> Result<()> {
         tokio::spawn(demo(bus.clone(), cfg.clone()));
     }
     let audit = Audit::open(&cfg.audit).context("cannot open the audit log (audit.path)")?;
-    let app = App::new(&cfg, Arc::clone(&shared), Some(audit));
+    let app = App::new(&cfg, Arc::clone(&shared), Some(audit.clone()));
     let listener = tokio::net::TcpListener::bind(cfg.http.listen)
         .await
         .with_context(|| format!("cannot listen on {} (http.listen)", cfg.http.listen))?;
@@ -75,6 +75,8 @@ async fn serve(cfg: Config) -> Result<()> {
     .context("HTTP server failed")?;
     pipe.abort();
     bus.close();
+    // The router and its audit handles are gone: write what they queued.
+    audit.close();
     Ok(())
 }
 

@@ -8,8 +8,7 @@ use std::fs::{File, OpenOptions};
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::mpsc;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 /// One request, as recorded.
 #[derive(Debug, Clone, Serialize)]
@@ -35,16 +34,25 @@ pub struct AuditError {
 }
 
 /// A handle to the writer thread; cheap to clone.
+///
+/// Requests append to a shared queue without waking anyone; the writer drains it
+/// every few milliseconds. A wake-up per request cost more than the whole audit
+/// record under load, and the log may lag the request by that period.
 #[derive(Debug, Clone)]
 pub struct Audit {
-    tx: mpsc::Sender<Record>,
+    queue: Arc<Mutex<Vec<Record>>>,
     /// Records that could not be written (counted for /metrics).
     pub failures: Arc<AtomicU64>,
     pub written: Arc<AtomicU64>,
+    writer: Arc<Mutex<Option<std::thread::JoinHandle<()>>>>,
 }
 
+/// How often the writer drains the queue.
+const DRAIN_EVERY: std::time::Duration = std::time::Duration::from_millis(20);
+
 impl Audit {
-    /// Opens (creating directories) and starts the writer.
+    /// Opens (creating directories) and starts the writer, which runs until every
+    /// handle is dropped and the queue is drained.
     pub fn open(cfg: &AuditConfig) -> Result<Audit, AuditError> {
         let err = |source| AuditError {
             path: cfg.path.clone(),
@@ -55,7 +63,7 @@ impl Audit {
         }
         let file = open_append(&cfg.path).map_err(err)?;
         let size = file.metadata().map(|m| m.len()).unwrap_or(0);
-        let (tx, rx) = mpsc::channel::<Record>();
+        let queue: Arc<Mutex<Vec<Record>>> = Arc::default();
         let failures = Arc::new(AtomicU64::new(0));
         let written = Arc::new(AtomicU64::new(0));
         let mut w = Writer {
@@ -64,37 +72,62 @@ impl Audit {
             size,
         };
         let (f2, w2) = (Arc::clone(&failures), Arc::clone(&written));
-        std::thread::Builder::new()
+        // The writer keeps its own reference: when it is the last one, every handle
+        // is gone and what it just took is the final batch.
+        let q = Arc::clone(&queue);
+        let writer = std::thread::Builder::new()
             .name("audit".into())
-            .spawn(move || {
-                while let Ok(first) = rx.recv() {
-                    // Write whatever is queued, then flush once.
-                    for r in std::iter::once(first).chain(rx.try_iter()) {
-                        match w.write(&r) {
-                            Ok(()) => w2.fetch_add(1, Ordering::Relaxed),
-                            Err(e) => {
-                                tracing::error!(error = %e, "audit record not written");
-                                f2.fetch_add(1, Ordering::Relaxed)
-                            }
-                        };
-                    }
+            .spawn(move || loop {
+                let last = Arc::strong_count(&q) == 1;
+                let batch = q
+                    .lock()
+                    .map(|mut v| std::mem::take(&mut *v))
+                    .unwrap_or_default();
+                for r in &batch {
+                    match w.write(r) {
+                        Ok(()) => w2.fetch_add(1, Ordering::Relaxed),
+                        Err(e) => {
+                            tracing::error!(error = %e, "audit record not written");
+                            f2.fetch_add(1, Ordering::Relaxed)
+                        }
+                    };
+                }
+                if !batch.is_empty() {
                     if let Err(e) = w.out.flush() {
                         tracing::error!(error = %e, "audit log flush failed");
                     }
                 }
+                if last {
+                    break;
+                }
+                std::thread::sleep(DRAIN_EVERY);
             })
             .map_err(err)?;
         Ok(Audit {
-            tx,
+            queue,
             failures,
             written,
+            writer: Arc::new(Mutex::new(Some(writer))),
         })
+    }
+
+    /// Drops this handle and waits until the writer has written everything queued by
+    /// every handle (so call it once the others are gone, at shutdown).
+    pub fn close(self) {
+        let writer = self.writer.lock().ok().and_then(|mut w| w.take());
+        drop(self.queue);
+        if let Some(w) = writer {
+            let _ = w.join();
+        }
     }
 
     /// Queues a record.
     pub fn record(&self, r: Record) {
-        if self.tx.send(r).is_err() {
-            self.failures.fetch_add(1, Ordering::Relaxed);
+        match self.queue.lock() {
+            Ok(mut q) => q.push(r),
+            Err(_) => {
+                self.failures.fetch_add(1, Ordering::Relaxed);
+            }
         }
     }
 }
@@ -157,7 +190,6 @@ pub fn tail(path: &Path, n: usize) -> std::io::Result<Vec<serde_json::Value>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::time::{Duration, Instant};
 
     fn rec(i: u32) -> Record {
         Record {
@@ -185,12 +217,7 @@ mod tests {
         for i in 0..200 {
             a.record(rec(i));
         }
-        let start = Instant::now();
-        while a.written.load(Ordering::Relaxed) < 200 && start.elapsed() < Duration::from_secs(10) {
-            std::thread::sleep(Duration::from_millis(10));
-        }
-        drop(a);
-        std::thread::sleep(Duration::from_millis(50));
+        a.close();
         let mut all = Vec::new();
         for k in (1..=50).rev() {
             let p = PathBuf::from(format!("{}.{k}", cfg.path.display()));

@@ -308,6 +308,16 @@ pub struct TrackFilter {
 }
 
 impl TrackFilter {
+    /// Whether only the bbox is set, so an R-tree selection already decides.
+    pub fn bbox_only(&self) -> bool {
+        self.domains.is_empty()
+            && self.statuses.is_empty()
+            && self.mmsi.is_none()
+            && self.icao.is_none()
+            && self.callsign.is_none()
+            && self.updated_since.is_none()
+    }
+
     /// Whether `t` passes every filter.
     pub fn matches(&self, t: &Track) -> bool {
         self.bbox

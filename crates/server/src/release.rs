@@ -97,11 +97,13 @@ pub fn view(track: &Track, viewer: NationId) -> Option<Track> {
 /// Whether every contribution of `track` is released to every nation of `audience`:
 /// what the per-audience pictures guarantee by construction.
 pub fn releasable_to(track: &Track, audience: &Audience) -> bool {
-    audience.nations.iter().all(|&n| {
-        track
-            .contributions
-            .iter()
-            .all(|c| c.releasability().allows(n))
+    track.contributions.iter().all(|c| {
+        // The common case first, without building a Releasability per nation.
+        c.release == cuenca_model::ReleaseTo::AllMembers
+            || audience
+                .nations
+                .iter()
+                .all(|&n| c.releasability().allows(n))
     })
 }
 

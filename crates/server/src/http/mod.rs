@@ -367,8 +367,8 @@ async fn metrics(State(app): State<App>, Extension(p): Extension<Principal>) -> 
             );
         }
     }
+    // Each family's samples follow its own HELP and TYPE lines.
     let _ = writeln!(out, "# HELP cuenca_tracks Tracks in each audience's picture (one audience per release pattern) by status.\n# TYPE cuenca_tracks gauge");
-    let _ = writeln!(out, "# HELP cuenca_stream_clients Open live streams per audience.\n# TYPE cuenca_stream_clients gauge");
     for (i, a) in app.shared.cop.audiences.iter().enumerate() {
         let v = a.view();
         for status in [
@@ -387,6 +387,9 @@ async fn metrics(State(app): State<App>, Extension(p): Extension<Principal>) -> 
                 crate::api::status_name(status)
             );
         }
+    }
+    let _ = writeln!(out, "# HELP cuenca_stream_clients Open live streams per audience.\n# TYPE cuenca_stream_clients gauge");
+    for (i, a) in app.shared.cop.audiences.iter().enumerate() {
         let _ = writeln!(
             out,
             "cuenca_stream_clients{{audience=\"{i}\"}} {}",

@@ -37,14 +37,17 @@ pub async fn list(
     let query = parse_track_query(q.as_deref(), app.cop.max_page)?;
     let view = app.audience(&p)?.view();
     let mut matched = 0usize;
-    let mut body = String::with_capacity(1024);
+    let selected = view.select(query.filter.bbox.as_ref());
+    // The selection is already inside the bbox; other filters look at each track.
+    let check = !query.filter.bbox_only();
+    let mut body = String::with_capacity(512 + 320 * selected.len().min(query.limit));
     body.push_str("{\"type\":\"FeatureCollection\",\"timeStamp\":\"");
     body.push_str(&view.time.to_string());
     body.push_str("\",\"features\":[");
     let mut returned = 0usize;
-    for i in view.select(query.filter.bbox.as_ref()) {
+    for i in selected {
         let e = &view.entries[i as usize];
-        if !query.filter.matches(&e.track) {
+        if check && !query.filter.matches(&e.track) {
             continue;
         }
         if matched >= query.offset && returned < query.limit {
