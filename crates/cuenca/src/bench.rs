@@ -193,8 +193,9 @@ pub fn run(cmd: BenchCommand) -> Result<()> {
             t.position.lon += 0.001;
             t.updated = now;
         }
+        let picture = tracks.clone();
         let t0 = Instant::now();
-        shared.cop.audiences[audience].update(now, tracks.clone());
+        shared.cop.audiences[audience].update(now, picture);
         let took = t0.elapsed();
         if u == 0 {
             println!(

@@ -10,8 +10,9 @@ use crate::tracker::{
     BatchReport, Coverage, Frame, IdKey, Plot, PolarPlot, Space, Tracker, TrackerParams,
 };
 use cuenca_model::{
-    Contribution, GeoPoint, Identity, Measurement, MeasurementBatch, MeasurementError,
-    MeasurementKind, NationId, ReleaseTo, SensorId, Timestamp, Track, Velocity,
+    Contribution, Domain, GeoPoint, Identity, Measurement, MeasurementBatch, MeasurementError,
+    MeasurementKind, NationId, ReleaseTo, SensorId, Timestamp, Track, TrackId, TrackStatus,
+    Velocity,
 };
 use std::collections::{BTreeMap, HashMap};
 
@@ -196,54 +197,80 @@ impl Picture {
 
     /// Every live track (tentative ones included) in the model's terms.
     pub fn tracks(&self) -> Vec<Track> {
-        let motion = self.tracker.params().motion;
+        self.tracks_where(|_| true)
+    }
+
+    /// The live tracks for which `wanted` says yes, in the model's terms. `wanted`
+    /// sees every live track's summary first, so a caller that keeps the previous
+    /// picture can rebuild only what changed.
+    pub fn tracks_where(&self, mut wanted: impl FnMut(&TrackSummary) -> bool) -> Vec<Track> {
         self.tracker
             .tracks()
-            .map(|t| {
-                let e = t.estimate_at(t.time(), &motion);
-                let (lat, lon) = match e.frame {
-                    Frame::Geo(a) => a.to_geodetic(e.en),
-                    Frame::Flat(_) => (e.point[1], e.point[0]),
-                };
-                let identity = t
-                    .identity()
-                    .and_then(|k| self.identities.get(&k).cloned())
-                    .unwrap_or_default();
-                let contributions = t
-                    .contributions()
-                    .iter()
-                    .filter_map(|c| {
-                        let s = self.sensors.get(c.source as usize)?;
-                        Some(Contribution {
-                            sensor: s.sensor.clone(),
-                            nation: s.nation,
-                            kind: s.kind,
-                            release: s.release.clone(),
-                            last_seen: Timestamp::from_secs_f64(c.last_seen),
-                            updates: c.updates,
-                        })
-                    })
-                    .collect();
-                Track {
+            .filter(|t| {
+                wanted(&TrackSummary {
                     id: t.id(),
-                    domain: t.domain(),
-                    status: t.status(),
-                    position: GeoPoint::new(lat, lon),
-                    velocity: Velocity {
-                        east_mps: e.velocity[0],
-                        north_mps: e.velocity[1],
-                        up_mps: None,
-                        sigma_mps: None,
-                    },
-                    covariance: e.cov,
-                    identity,
-                    contributions,
-                    created: Timestamp::from_secs_f64(t.created()),
                     updated: Timestamp::from_secs_f64(t.last_update()),
-                }
+                    status: t.status(),
+                    domain: t.domain(),
+                })
             })
+            .map(|t| self.model_track(&t))
             .collect()
     }
+
+    fn model_track(&self, t: &crate::tracker::TrackRef<'_>) -> Track {
+        let motion = self.tracker.params().motion;
+        let e = t.estimate_at(t.time(), &motion);
+        let (lat, lon) = match e.frame {
+            Frame::Geo(a) => a.to_geodetic(e.en),
+            Frame::Flat(_) => (e.point[1], e.point[0]),
+        };
+        let identity = t
+            .identity()
+            .and_then(|k| self.identities.get(&k).cloned())
+            .unwrap_or_default();
+        let contributions = t
+            .contributions()
+            .iter()
+            .filter_map(|c| {
+                let s = self.sensors.get(c.source as usize)?;
+                Some(Contribution {
+                    sensor: s.sensor.clone(),
+                    nation: s.nation,
+                    kind: s.kind,
+                    release: s.release.clone(),
+                    last_seen: Timestamp::from_secs_f64(c.last_seen),
+                    updates: c.updates,
+                })
+            })
+            .collect();
+        Track {
+            id: t.id(),
+            domain: t.domain(),
+            status: t.status(),
+            position: GeoPoint::new(lat, lon),
+            velocity: Velocity {
+                east_mps: e.velocity[0],
+                north_mps: e.velocity[1],
+                up_mps: None,
+                sigma_mps: None,
+            },
+            covariance: e.cov,
+            identity,
+            contributions,
+            created: Timestamp::from_secs_f64(t.created()),
+            updated: Timestamp::from_secs_f64(t.last_update()),
+        }
+    }
+}
+
+/// What a track is, in brief: enough to tell whether it changed.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct TrackSummary {
+    pub id: TrackId,
+    pub updated: Timestamp,
+    pub status: TrackStatus,
+    pub domain: Domain,
 }
 
 fn id_key(id: &Identity) -> Option<IdKey> {

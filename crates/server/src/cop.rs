@@ -8,6 +8,7 @@
 
 use crate::api::{Feature, HistoryPoint};
 use crate::release::{self, Audience};
+use cuenca_fusion::picture::Picture;
 use cuenca_model::{Domain, NationId, Timestamp, Track, TrackId, TrackStatus};
 use rstar::primitives::GeomWithData;
 use rstar::{RTree, AABB};
@@ -191,20 +192,13 @@ impl AudienceState {
     }
 
     /// Replaces the view with the picture's `tracks` at `time` and returns what
-    /// changed. Every track passes [`release::view`] for each nation of the audience
-    /// on the way in; one that fails is left out and logged, never served.
+    /// changed. A track whose update time, status, domain and identity did not change
+    /// keeps its entry (and serialised feature).
     pub fn update(&self, time: Timestamp, tracks: Vec<Track>) -> Arc<Delta> {
         let prev = self.view();
-        let mut delta = Delta {
-            time,
-            ..Delta::default()
-        };
         let mut entries = Vec::with_capacity(tracks.len());
+        let mut changed = Vec::new();
         for t in tracks {
-            if !release::releasable_to(&t, &self.audience) {
-                tracing::error!(track = %t.id, "track carries data not released to its audience; withheld");
-                continue;
-            }
             let same = prev.get(t.id).filter(|e| {
                 e.track.updated == t.updated
                     && e.track.status == t.status
@@ -213,12 +207,54 @@ impl AudienceState {
             });
             match same {
                 Some(e) => entries.push(Arc::clone(e)),
-                None => {
-                    let e = Arc::new(Entry::new(t));
-                    delta.updated.push(Arc::clone(&e));
-                    entries.push(e);
-                }
+                None => changed.push(t),
             }
+        }
+        self.replace(time, &prev, entries, changed)
+    }
+
+    /// Like [`update`](Self::update) straight from the audience's picture: only
+    /// tracks that changed are converted, so an update costs little more than the
+    /// number of changes (plus rebuilding the indexes).
+    pub fn refresh(&self, time: Timestamp, picture: &Picture) -> Arc<Delta> {
+        let prev = self.view();
+        let mut entries = Vec::with_capacity(prev.entries.len() + 16);
+        let changed = picture.tracks_where(|s| match prev.get(s.id) {
+            Some(e)
+                if e.track.updated == s.updated
+                    && e.track.status == s.status
+                    && e.track.domain == s.domain =>
+            {
+                entries.push(Arc::clone(e));
+                false
+            }
+            _ => true,
+        });
+        self.replace(time, &prev, entries, changed)
+    }
+
+    /// The new view: `kept` entries plus the `changed` tracks. Every changed track
+    /// passes [`release::releasable_to`] on the way in; one that fails is left out
+    /// and logged, never served.
+    fn replace(
+        &self,
+        time: Timestamp,
+        prev: &View,
+        mut entries: Vec<Arc<Entry>>,
+        changed: Vec<Track>,
+    ) -> Arc<Delta> {
+        let mut delta = Delta {
+            time,
+            ..Delta::default()
+        };
+        for t in changed {
+            if !release::releasable_to(&t, &self.audience) {
+                tracing::error!(track = %t.id, "track carries data not released to its audience; withheld");
+                continue;
+            }
+            let e = Arc::new(Entry::new(t));
+            delta.updated.push(Arc::clone(&e));
+            entries.push(e);
         }
         let next = View::new(time, entries);
         delta.deleted = prev

@@ -195,7 +195,7 @@ impl Fusion {
         self.pictures
             .iter()
             .zip(&shared.cop.audiences)
-            .map(|(p, a)| a.update(now, p.tracks()))
+            .map(|(p, a)| a.refresh(now, p))
             .collect()
     }
 }
@@ -347,6 +347,10 @@ mod tests {
             m.position, usa[0].position,
             "the radar did move USA's estimate"
         );
+        // Nothing new: the next update reuses every entry and reports no change.
+        let again = fusion.update(&shared, Timestamp::now());
+        assert!(again.iter().all(|d| d.updated.is_empty() && d.deleted.is_empty()));
+        assert_eq!(view_of(&shared, "MEX")[0].position, m.position);
         // Each measurement was counted once, not once per audience.
         assert_eq!(
             shared.metrics.measurements_accepted.load(Ordering::Relaxed),
