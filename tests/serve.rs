@@ -497,3 +497,206 @@ fn the_radar_adapter_publishes_json_plots_as_tracks() {
     // 40 km east of 86.80°W at 21.16°N is about 86.415°W.
     assert!((lon + 86.415).abs() < 0.01, "{lon}");
 }
+
+/// Mode S parity (CRC-24, generator 0x1FFF409) of a frame's bytes before its PI field.
+fn modes_crc(data: &[u8]) -> u32 {
+    let mut crc = 0u32;
+    for &b in data {
+        crc ^= u32::from(b) << 16;
+        for _ in 0..8 {
+            crc <<= 1;
+            if crc & 0x100_0000 != 0 {
+                crc ^= 0x1FF_F409;
+            }
+        }
+    }
+    crc & 0xFF_FFFF
+}
+
+/// A DF17 frame for `icao` with a 56-bit ME field and its parity.
+fn df17(icao: u32, me: u64) -> Vec<u8> {
+    let mut f = vec![0x8d, (icao >> 16) as u8, (icao >> 8) as u8, icao as u8];
+    f.extend_from_slice(&me.to_be_bytes()[1..]);
+    let crc = modes_crc(&f);
+    f.extend_from_slice(&crc.to_be_bytes()[1..]);
+    f
+}
+
+/// CPR number of longitude zones (DO-260B A.1.7.2).
+fn cpr_nl(lat: f64) -> f64 {
+    use std::f64::consts::PI;
+    if lat.abs() >= 87.0 {
+        return if lat.abs() > 87.0 { 1.0 } else { 2.0 };
+    }
+    let a = 1.0 - (PI / 30.0).cos();
+    let b = (PI / 180.0 * lat.abs()).cos().powi(2);
+    (2.0 * PI / (1.0 - a / b).acos()).floor()
+}
+
+/// An airborne position ME (TC 11, barometric altitude) in CPR format `odd`.
+fn airborne_position_me(lat: f64, lon: f64, alt_ft: i32, odd: bool) -> u64 {
+    let i = f64::from(u8::from(odd));
+    let scale = 131_072.0;
+    let dlat = 360.0 / (60.0 - i);
+    let yz = (scale * lat.rem_euclid(dlat) / dlat + 0.5).floor();
+    let rlat = dlat * (yz / scale + (lat / dlat).floor());
+    let dlon = 360.0 / (cpr_nl(rlat) - i).max(1.0);
+    let xz = (scale * lon.rem_euclid(dlon) / dlon + 0.5).floor();
+    let n = ((alt_ft + 1000) / 25) as u64;
+    let alt = ((n & 0x7F0) << 1) | 0x10 | (n & 0xF);
+    (11 << 51)
+        | (alt << 36)
+        | (u64::from(odd) << 34)
+        | ((yz as u64 & 0x1FFFF) << 17)
+        | (xz as u64 & 0x1FFFF)
+}
+
+/// An identification ME (TC 4) for a callsign of up to 8 of A-Z, 0-9 and space.
+fn identification_me(callsign: &str) -> u64 {
+    let mut me = 4u64 << 51;
+    for (k, c) in format!("{callsign:8}").bytes().take(8).enumerate() {
+        let code = match c {
+            b'A'..=b'Z' => c - b'A' + 1,
+            b'0'..=b'9' => c,
+            _ => 32,
+        };
+        me |= u64::from(code) << (42 - 6 * k);
+    }
+    me
+}
+
+/// A Beast Mode S long frame, 0x1a escaped.
+fn beast(ts: u64, frame: &[u8]) -> Vec<u8> {
+    let mut body = ts.to_be_bytes()[2..].to_vec();
+    body.push(0x80);
+    body.extend_from_slice(frame);
+    let mut out = vec![0x1a, b'3'];
+    for b in body {
+        out.push(b);
+        if b == 0x1a {
+            out.push(0x1a);
+        }
+    }
+    out
+}
+
+#[test]
+fn the_adsb_adapter_publishes_beast_positions_as_tracks() {
+    let server = Server::start(|t| t.replace("enabled = true", "enabled = false"));
+    let dir = common::tempdir::TempDir::new("adsb");
+    let feed = dir.0.join("feed.beast");
+    // An aircraft 40 km north-east of the Key West receiver at FL350.
+    let (icao, lat, lon) = (0xA1B2C3u32, 24.9, -81.5);
+    let frames = [
+        df17(icao, identification_me("CUE42")),
+        df17(icao, airborne_position_me(lat, lon, 35_000, false)),
+        df17(icao, airborne_position_me(lat, lon, 35_000, true)),
+    ];
+    // The frames decode as intended (the decoder the adapter uses says so).
+    let mut dec = cuenca_adsb::Decoder::new();
+    let last = frames
+        .iter()
+        .map(|f| dec.decode(f, 0.0).expect("a valid frame"))
+        .last()
+        .expect("frames");
+    assert!((last.lat.unwrap() - lat).abs() < 1e-3 && (last.lon.unwrap() - lon).abs() < 1e-3);
+    // Junk, a truncated frame and a frame with a broken CRC are counted, not fatal.
+    let mut stream = b"junk".to_vec();
+    stream.extend_from_slice(&beast(1, &frames[0])[..10]);
+    let mut bad = frames[1].clone();
+    bad[5] ^= 0x40;
+    stream.extend(beast(2, &bad));
+    for (k, f) in frames.iter().enumerate() {
+        stream.extend(beast(0x1a1a + k as u64, f));
+    }
+    std::fs::write(&feed, &stream).unwrap();
+    let body = feed_until(
+        &server,
+        &["adsb", "run", "--sensor", "usa-adsb-keywest"],
+        &feed,
+        "a1b2c3",
+    );
+    let v: serde_json::Value = serde_json::from_str(&body).unwrap();
+    let f = v["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["properties"]["identity"].to_string().contains("a1b2c3"))
+        .unwrap();
+    assert!(
+        f["properties"]["identity"].to_string().contains("CUE42"),
+        "{f}"
+    );
+    assert_eq!(f["properties"]["sensors"][0], "usa-adsb-keywest");
+    let c = &f["geometry"]["coordinates"];
+    assert!((c[0].as_f64().unwrap() - lon).abs() < 1e-3, "{c}");
+    assert!((c[1].as_f64().unwrap() - lat).abs() < 1e-3, "{c}");
+}
+
+/// One CAT048 block: SAC/SIC 25/10, time of day `tod`, SSR + PSR detection, `range_nm`
+/// and `azimuth_deg`, FL100 and ICAO address `icao`.
+fn cat048_block(tod: f64, range_nm: f64, azimuth_deg: f64, icao: u32) -> Vec<u8> {
+    let mut r = vec![0xF5, 0x80, 25, 10];
+    r.extend_from_slice(&((tod * 128.0) as u32).to_be_bytes()[1..]);
+    r.push(3 << 5);
+    r.extend(((range_nm * 256.0) as u16).to_be_bytes());
+    r.extend(((azimuth_deg * 65536.0 / 360.0) as u16).to_be_bytes());
+    r.extend(400u16.to_be_bytes());
+    r.extend_from_slice(&icao.to_be_bytes()[1..]);
+    let mut block = vec![48];
+    block.extend(((r.len() + 3) as u16).to_be_bytes());
+    block.extend(r);
+    block
+}
+
+#[test]
+fn the_radar_adapter_takes_asterix_over_udp() {
+    let server = Server::start(|t| t.replace("enabled = true", "enabled = false"));
+    let port = common::free_port();
+    let mut adapter = common::cuenca()
+        .args(["radar", "run", "--sensor", "mex-radar-cancun", "--format"])
+        .args(["asterix", "--sac-sic", "25/10", "--config"])
+        .arg(&server.config)
+        .args(["--input", &format!("udp:127.0.0.1:{port}")])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("the adapter starts");
+    let sock = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+    // 21.6 NM (40 km) due east of the Cancún radar: about 86.415°W, 21.16°N.
+    let range_nm = 40_000.0 / 1852.0;
+    let ours = |f: &serde_json::Value| {
+        let c = &f["geometry"]["coordinates"];
+        f["properties"]["sensors"][0] == "mex-radar-cancun"
+            && (c[0].as_f64().unwrap_or(0.0) + 86.415).abs() < 0.01
+            && (c[1].as_f64().unwrap_or(0.0) - 21.16).abs() < 0.01
+    };
+    let features = poll("the ASTERIX plot on /api/v1/tracks", || {
+        let tod = Timestamp::now().micros().rem_euclid(86_400_000_000) as f64 * 1e-6;
+        // One datagram: a CAT034 north marker, our report and another radar's.
+        let mut datagram = vec![34, 0, 10, 0xE0, 25, 10, 1];
+        datagram.extend_from_slice(&((tod * 128.0) as u32).to_be_bytes()[1..]);
+        datagram.extend(cat048_block(tod, range_nm, 90.0, 0x0D0E0F));
+        let mut other = cat048_block(tod, 10.0, 0.0, 0x0A0B0C);
+        other[6] = 11;
+        datagram.extend(other);
+        sock.send_to(&datagram, ("127.0.0.1", port)).ok()?;
+        // Junk must be counted and skipped.
+        sock.send_to(&[48, 0, 1, 2, 3], ("127.0.0.1", port)).ok()?;
+        let (_, body) = api(server.http, "/api/v1/tracks").ok()?;
+        let v: serde_json::Value = serde_json::from_str(&body).ok()?;
+        let features = v["features"].as_array()?.clone();
+        features.iter().any(ours).then_some(features)
+    });
+    let _ = adapter.kill();
+    let _ = adapter.wait();
+    // The other radar's report (10 NM north, SIC 11) is not published.
+    assert!(
+        !features.iter().any(|f| {
+            let c = &f["geometry"]["coordinates"];
+            (c[1].as_f64().unwrap_or(0.0) - 21.327).abs() < 0.01
+                && (c[0].as_f64().unwrap_or(0.0) + 86.80).abs() < 0.01
+        }),
+        "{features:?}"
+    );
+}

@@ -1,9 +1,10 @@
 //! `cuenca <kind> run`: the shared shell of every sensor adapter — configuration,
-//! the zenoh connection and the run summary; the kind brings its line decoder.
+//! the zenoh connection and the run summary; the kind brings its decoder (of lines,
+//! or of byte chunks and datagrams for binary feeds).
 
 use anyhow::{bail, Context, Result};
 use clap::Args;
-use cuenca_adapter::{Batching, Input, Sensor, Stats};
+use cuenca_adapter::{Batching, Framing, Input, Sensor, Stats, Unit};
 use cuenca_config::SensorConfig;
 use cuenca_model::{Measurement, MeasurementKind, SensorContext, SensorId};
 use std::path::PathBuf;
@@ -16,7 +17,8 @@ pub struct AdapterArgs {
     /// The configured sensor this adapter speaks for (its nation and release come from config).
     #[arg(long)]
     pub sensor: SensorId,
-    /// The feed: file:PATH, tcp:HOST:PORT, tcp-listen:ADDR:PORT or udp:ADDR:PORT.
+    /// The feed: file:PATH, tcp:HOST:PORT, tcp-listen:ADDR:PORT, udp:ADDR:PORT (a
+    /// multicast ADDR is joined) or udp:GROUP:PORT@IFACE-ADDR.
     #[arg(long)]
     pub input: Input,
     /// Configuration file; the embedded default when absent.
@@ -34,6 +36,30 @@ pub fn run<D, F>(a: AdapterArgs, kind: MeasurementKind, decoder: F) -> Result<()
 where
     F: FnOnce(&SensorConfig, SensorContext) -> Result<D>,
     D: FnMut(&[u8], &mut Vec<Measurement>),
+{
+    run_framed(a, kind, Framing::Lines, |s, ctx| {
+        let mut decode = decoder(s, ctx)?;
+        Ok(
+            move |unit: Unit<'_>, out: &mut Vec<Measurement>| match unit {
+                Unit::Line(l) | Unit::Datagram(l) | Unit::Chunk { bytes: l, .. } => decode(l, out),
+                Unit::End { .. } => {}
+            },
+        )
+    })
+}
+
+/// Runs an adapter for a sensor of `kind` whose feed is cut as `framing` says;
+/// `decoder` builds the [`Unit`] decoder from the sensor's configuration and
+/// release context.
+pub fn run_framed<D, F>(
+    a: AdapterArgs,
+    kind: MeasurementKind,
+    framing: Framing,
+    decoder: F,
+) -> Result<()>
+where
+    F: FnOnce(&SensorConfig, SensorContext) -> Result<D>,
+    D: FnMut(Unit<'_>, &mut Vec<Measurement>),
 {
     let mut cfg = cuenca_config::Config::load_or_embedded(a.config.as_ref())?;
     // An adapter is a client of the service's bus: it connects to --connect, else to
@@ -77,8 +103,9 @@ where
             tokio::time::sleep(Duration::from_secs(1)).await;
         }
         let stats = Arc::new(Stats::default());
-        cuenca_adapter::run(
+        cuenca_adapter::run_framed(
             a.input,
+            framing,
             sensor,
             bus.clone(),
             Batching::default(),
@@ -91,6 +118,8 @@ where
         }
         tracing::info!(
             lines = stats.lines.load(Ordering::Relaxed),
+            bytes = stats.bytes.load(Ordering::Relaxed),
+            overlong_lines = stats.overlong_lines.load(Ordering::Relaxed),
             published = stats.measurements.load(Ordering::Relaxed),
             batches = stats.batches.load(Ordering::Relaxed),
             gaps = stats.gaps.load(Ordering::Relaxed),
@@ -102,10 +131,20 @@ where
 }
 
 /// Logs the 1st, 2nd, 4th, 8th, … refusal of a feed: every refusal is counted, and
-/// the log gets a sample without being flooded by a feed that has gone bad.
-pub fn sample_refusal(count: u64, reason: &str, line: &[u8]) {
-    if count.is_power_of_two() {
-        let shown: String = String::from_utf8_lossy(line).chars().take(120).collect();
+/// the log gets a sample without being flooded by a feed that has gone bad. Text is
+/// shown as text (120 characters), binary input as hex (32 bytes).
+pub fn sample_refusal(count: u64, reason: &str, input: &[u8]) {
+    if !count.is_power_of_two() {
+        return;
+    }
+    let text = input
+        .iter()
+        .all(|b| b.is_ascii_graphic() || b.is_ascii_whitespace());
+    if text {
+        let shown: String = String::from_utf8_lossy(input).chars().take(120).collect();
         tracing::warn!(refused = count, reason, line = %shown.trim_end(), "input refused");
+    } else {
+        let shown: String = input.iter().take(32).map(|b| format!("{b:02x}")).collect();
+        tracing::warn!(refused = count, reason, bytes = %shown, "input refused");
     }
 }

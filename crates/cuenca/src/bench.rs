@@ -27,9 +27,6 @@ use tokio::net::TcpStream;
 pub enum BenchCommand {
     /// Load the HTTP API: bbox queries and stream fan-out over a synthetic picture.
     Api(ApiArgs),
-    /// Replay a recording through zenoh and fusion as fast as it goes: throughput and
-    /// ingest-to-picture latency percentiles (see replay.rs).
-    Replay(crate::replay::BenchArgs),
 }
 
 #[derive(Args)]
@@ -61,10 +58,7 @@ pub struct ApiArgs {
 }
 
 pub fn run(cmd: BenchCommand) -> Result<()> {
-    let args = match cmd {
-        BenchCommand::Api(args) => args,
-        BenchCommand::Replay(args) => return crate::replay::bench(args),
-    };
+    let BenchCommand::Api(args) = cmd;
     if args.tracks == 0 || args.connections == 0 || args.seconds <= 0.0 {
         bail!("--tracks, --connections and --seconds must be > 0");
     }
@@ -275,7 +269,11 @@ fn synthetic(i: u64, cfg: &Config, r: &mut Rng) -> Track {
     let now = Timestamp::now();
     Track {
         id: TrackId(i + 1),
-        domain: if i.is_multiple_of(5) { Domain::Air } else { Domain::Sea },
+        domain: if i.is_multiple_of(5) {
+            Domain::Air
+        } else {
+            Domain::Sea
+        },
         status: TrackStatus::Confirmed,
         position: GeoPoint::new(
             g.south + r.next() * (g.north - g.south),

@@ -11,8 +11,8 @@ use std::process::ExitCode;
 
 mod adapter;
 mod adsb;
-mod bench;
 mod ais;
+mod bench;
 mod eval;
 mod radar;
 mod serve;
@@ -106,14 +106,16 @@ enum AisCommand {
 enum RadarCommand {
     /// Decode ASTERIX CAT048/CAT034 blocks or JSON plot lines to JSON lines.
     Decode(radar::DecodeArgs),
-    /// Run a radar adapter for JSON plot lines: publish them on zenoh as plots.
-    Run(adapter::AdapterArgs),
+    /// Run a radar adapter (JSON plot lines or ASTERIX): publish its plots on zenoh.
+    Run(radar::RunArgs),
 }
 
 #[derive(Subcommand)]
 enum AdsbCommand {
     /// Decode Beast, AVR or SBS-1 input (Mode S with rs1090) to JSON lines.
     Decode(adsb::DecodeArgs),
+    /// Run an ADS-B adapter: read a Beast, AVR or SBS-1 feed and publish aircraft positions on zenoh.
+    Run(adsb::RunArgs),
 }
 
 fn main() -> ExitCode {
@@ -142,7 +144,9 @@ fn run(cli: Cli) -> Result<()> {
             command: TokenCommand::Hash { token },
         } => {
             if token.len() < 12 {
-                bail!("a token should have at least 12 characters; use e.g. `openssl rand -hex 32`");
+                bail!(
+                    "a token should have at least 12 characters; use e.g. `openssl rand -hex 32`"
+                );
             }
             println!("{}", cuenca_server::auth::hash_token(&token));
             Ok(())
@@ -173,6 +177,9 @@ fn run(cli: Cli) -> Result<()> {
         Command::Adsb {
             command: AdsbCommand::Decode(args),
         } => adsb::decode(args),
+        Command::Adsb {
+            command: AdsbCommand::Run(args),
+        } => adsb::run(args),
         Command::Radar {
             command: RadarCommand::Decode(args),
         } => radar::decode(args),

@@ -127,12 +127,55 @@ impl BBox {
     }
 }
 
-/// What changed between two views.
+/// What changed between two views, indexed once so that each of many stream
+/// clients looks only at the changes inside its own box.
 #[derive(Debug, Default)]
 pub struct Delta {
     pub time: Timestamp,
     pub updated: Vec<Arc<Entry>>,
     pub deleted: Vec<TrackId>,
+    by_id: HashMap<TrackId, u32>,
+    rtree: RTree<Located>,
+}
+
+impl Delta {
+    /// Builds the indexes over `updated`.
+    fn index(&mut self) {
+        self.by_id = self
+            .updated
+            .iter()
+            .enumerate()
+            .map(|(i, e)| (e.track.id, i as u32))
+            .collect();
+        self.rtree = RTree::bulk_load(
+            self.updated
+                .iter()
+                .enumerate()
+                .map(|(i, e)| {
+                    GeomWithData::new([e.track.position.lon, e.track.position.lat], i as u32)
+                })
+                .collect(),
+        );
+    }
+
+    /// Indices of the updated entries inside `bbox` (all when `None`).
+    pub fn select(&self, bbox: Option<&BBox>) -> Vec<u32> {
+        match bbox {
+            None => (0..self.updated.len() as u32).collect(),
+            Some(b) => b
+                .boxes()
+                .iter()
+                .flat_map(|aabb| self.rtree.locate_in_envelope(*aabb).map(|p| p.data))
+                .collect(),
+        }
+    }
+
+    /// The updated entry for `id`, if this delta has one.
+    pub fn get(&self, id: TrackId) -> Option<&Arc<Entry>> {
+        self.by_id
+            .get(&id)
+            .and_then(|&i| self.updated.get(i as usize))
+    }
 }
 
 /// One audience's served state: latest view, history and the update channel.
@@ -288,6 +331,7 @@ impl AudienceState {
         if let Ok(mut v) = self.view.write() {
             *v = Arc::new(next);
         }
+        delta.index();
         let delta = Arc::new(delta);
         if !delta.updated.is_empty() || !delta.deleted.is_empty() {
             // No receiver is not an error: nobody is streaming.

@@ -349,7 +349,9 @@ mod tests {
         );
         // Nothing new: the next update reuses every entry and reports no change.
         let again = fusion.update(&shared, Timestamp::now());
-        assert!(again.iter().all(|d| d.updated.is_empty() && d.deleted.is_empty()));
+        assert!(again
+            .iter()
+            .all(|d| d.updated.is_empty() && d.deleted.is_empty()));
         assert_eq!(view_of(&shared, "MEX")[0].position, m.position);
         // Each measurement was counted once, not once per audience.
         assert_eq!(

@@ -1,7 +1,7 @@
 //! Mode S decoding with rs1090, and the per-aircraft state that turns CPR frames
 //! into positions.
 
-use crate::{AdsbError, Stats};
+use crate::{AdsbError, SbsMessage, Stats};
 use rs1090::decode::adsb::ME;
 use rs1090::decode::bds::bds05::AirbornePosition;
 use rs1090::decode::bds::bds06::SurfacePosition;
@@ -31,6 +31,8 @@ pub enum PositionSource {
     LocalAircraft,
     /// Locally unambiguous decoding against the receiver's reference position.
     LocalReceiver,
+    /// Decoded by the receiver itself (an SBS-1 line carries latitude and longitude).
+    Receiver,
 }
 
 impl PositionSource {
@@ -40,6 +42,7 @@ impl PositionSource {
             PositionSource::Global => "global",
             PositionSource::LocalAircraft => "local_aircraft",
             PositionSource::LocalReceiver => "local_receiver",
+            PositionSource::Receiver => "receiver",
         }
     }
 }
@@ -210,6 +213,61 @@ impl Decoder {
             return Err(AdsbError::ModeAc);
         }
         self.decode(frame.as_bytes(), time_s)
+    }
+
+    /// Takes in one SBS-1 message, which the receiver has already decoded, received
+    /// at `time_s` seconds: its fields update the aircraft's state as a decoded frame
+    /// would (so a later position carries the callsign of an earlier `MSG,1`), and a
+    /// position it carries comes back with [`PositionSource::Receiver`].
+    ///
+    /// SBS-1 does not give the downlink format; `df` is the one its transmission
+    /// type comes from (1-4: 17, 5: 4, 6: 5, 7: 16, 8: 11).
+    ///
+    /// ```
+    /// use cuenca_adsb::{parse_sbs, Decoder, PositionSource};
+    /// let mut dec = Decoder::new();
+    /// dec.decode_sbs(&parse_sbs("MSG,1,1,1,4CA2D6,1,,,,,RYR5GW,,,,,,,,0,0,0,0")?, 0.0);
+    /// let d = dec.decode_sbs(
+    ///     &parse_sbs("MSG,3,1,1,4CA2D6,1,,,,,,35975,,,51.14566,7.24430,,,0,0,0,0")?,
+    ///     1.0,
+    /// );
+    /// assert_eq!(d.position_source, Some(PositionSource::Receiver));
+    /// assert_eq!(d.altitude_ft, Some(35975));
+    /// assert_eq!(dec.aircraft(0x4CA2D6).unwrap().callsign.as_deref(), Some("RYR5GW"));
+    /// # Ok::<(), cuenca_adsb::AdsbError>(())
+    /// ```
+    pub fn decode_sbs(&mut self, m: &SbsMessage, time_s: f64) -> Decoded {
+        let mut d = Decoded {
+            icao24: m.icao24,
+            df: match m.transmission_type {
+                5 => 4,
+                6 => 5,
+                7 => 16,
+                8 => 11,
+                _ => 17,
+            },
+            timestamp: time_s,
+            callsign: m.callsign.as_deref().and_then(clean_callsign),
+            altitude_ft: m.altitude_ft,
+            on_surface: m.transmission_type == 2 || m.on_ground == Some(true),
+            ground_speed_kt: m.ground_speed_kt,
+            track_deg: m.track_deg,
+            vertical_rate_fpm: m.vertical_rate_fpm,
+            squawk: m.squawk,
+            ..Decoded::default()
+        };
+        // The receiver has checked the address, whatever the downlink format: the
+        // aircraft gets state (if there is room) so its fields are remembered.
+        let _ = self.state(d.icao24, time_s);
+        if let (Some(lat), Some(lon)) = (m.lat, m.lon) {
+            self.set_position(Some((lat, lon, PositionSource::Receiver)), &mut d);
+        }
+        self.remember(&d);
+        self.stats.accepted += 1;
+        if d.lat.is_some() {
+            self.stats.positions += 1;
+        }
+        d
     }
 
     fn decode_inner(&mut self, frame: &[u8], t: f64) -> Result<Decoded, AdsbError> {

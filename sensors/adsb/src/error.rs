@@ -143,6 +143,27 @@ impl Stats {
         self.counts.iter().sum()
     }
 
+    /// Adds `other`'s counts to these (a reader that is dropped, such as the Beast
+    /// reader of a closed connection, hands its counts to a running total).
+    ///
+    /// ```
+    /// use cuenca_adsb::{AdsbError, Stats};
+    /// let (mut total, mut one) = (Stats::default(), Stats::default());
+    /// one.record(AdsbError::BeastJunk);
+    /// one.accepted = 2;
+    /// total.merge(&one);
+    /// total.merge(&one);
+    /// assert_eq!((total.accepted, total.errors("beast_junk")), (4, 2));
+    /// ```
+    pub fn merge(&mut self, other: &Stats) {
+        self.accepted += other.accepted;
+        self.junk_bytes += other.junk_bytes;
+        self.positions += other.positions;
+        for (a, b) in self.counts.iter_mut().zip(other.counts.iter()) {
+            *a += b;
+        }
+    }
+
     /// `(reason, count)` for every reason with a non-zero count.
     pub fn nonzero(&self) -> Vec<(&'static str, u64)> {
         AdsbError::ALL

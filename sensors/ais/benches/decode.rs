@@ -29,7 +29,7 @@ fn bench(c: &mut Criterion) {
             let mut dec = Decoder::new();
             let mut n = 0u32;
             for l in &lines {
-                if let Ok(Some(d)) = dec.feed_line(black_box(l)) {
+                if let Ok(Some(d)) = dec.feed_ref(black_box(l.as_bytes())) {
                     n = n.wrapping_add(d.message.mmsi());
                 }
             }
@@ -42,7 +42,7 @@ fn bench(c: &mut Criterion) {
             let mut dec = Decoder::new();
             let mut n = 0u32;
             for l in &sentences {
-                if let Ok(Some(d)) = dec.feed_line(black_box(l)) {
+                if let Ok(Some(d)) = dec.feed_ref(black_box(l.as_bytes())) {
                     n = n.wrapping_add(d.message.mmsi());
                 }
             }

@@ -70,6 +70,13 @@ impl Payload {
         }
     }
 
+    /// Empties the payload in place (cheaper than assigning a new one: no
+    /// 144-byte copy).
+    pub fn clear(&mut self) {
+        self.buf = [0; BUF_BYTES];
+        self.len = 0;
+    }
+
     /// De-armors one sentence's payload field with its fill bits.
     pub fn from_armored(chars: &[u8], fill: u8) -> Result<Self, AisError> {
         let mut p = Payload::new();

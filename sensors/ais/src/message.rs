@@ -539,6 +539,19 @@ const MIN_BITS: [usize; 28] = [
 impl Message {
     /// Decodes a complete payload.
     pub fn decode(p: &Payload) -> Result<Message, AisError> {
+        let mut m = Message::UtcInquiry(UtcInquiry {
+            repeat: 0,
+            mmsi: 0,
+            dest_mmsi: 0,
+        });
+        Message::decode_into(p, &mut m)?;
+        Ok(m)
+    }
+
+    /// [`Message::decode`] into `out` (left as it was on error). The message is
+    /// built where it is stored rather than copied out of a `Result`, which
+    /// matters at millions of messages per second.
+    pub fn decode_into(p: &Payload, out: &mut Message) -> Result<(), AisError> {
         let msg_type = p.u(0, 6) as u8;
         if msg_type == 0 || msg_type > 27 {
             return Err(AisError::UnknownMessageType);
@@ -549,7 +562,7 @@ impl Message {
         }
         let repeat = p.u(6, 2) as u8;
         let mmsi = p.u(8, 30);
-        Ok(match msg_type {
+        *out = match msg_type {
             1..=3 => Message::Position(PositionReport {
                 msg_type,
                 repeat,
@@ -941,7 +954,8 @@ impl Message {
                 gnss: p.flag(94),
             }),
             _ => return Err(AisError::UnknownMessageType),
-        })
+        };
+        Ok(())
     }
 
     /// The message type, 1-27.

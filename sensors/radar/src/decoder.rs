@@ -35,7 +35,7 @@ impl Stats {
             .zip(self.refused.iter().copied())
     }
 
-    fn count(&mut self, e: RadarError) {
+    pub(crate) fn count(&mut self, e: RadarError) {
         if let Some(i) = RadarError::REASONS.iter().position(|r| *r == e.reason()) {
             self.refused[i] += 1;
         }
@@ -76,6 +76,12 @@ impl Decoder {
     /// The counts so far.
     pub fn stats(&self) -> &Stats {
         &self.stats
+    }
+
+    /// Counts a refusal found outside a block (the stream framing of
+    /// [`crate::BlockStream`]).
+    pub(crate) fn count(&mut self, e: RadarError) {
+        self.stats.count(e);
     }
 
     /// Decodes every block of `input`, appending good records to `out`. Returns the

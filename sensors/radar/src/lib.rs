@@ -21,6 +21,7 @@
 //!
 //! * [`Decoder`]: bytes in (a datagram or a file of concatenated blocks),
 //!   [`Record`]s out, refusals counted per [`RadarError::reason`].
+//! * [`BlockStream`]: blocks cut out of a byte stream (TCP) read in any chunks.
 //! * [`Cat048`], [`Cat034`]: field values; [`to_json`]: one JSON object per record.
 //! * [`Plot`]: range, azimuth, altitude, identity; from CAT048 or from the plain JSON
 //!   plot format ([`parse_plot_line`], [`PlotReader`]).
@@ -51,11 +52,13 @@ mod json;
 mod measurement;
 mod plot;
 pub mod spec;
+mod stream;
 
 pub use asterix::{decode_block, Record};
 pub use decoder::{Decoder, Stats};
 pub use error::{PlotError, RadarError};
 pub use fields::{icao_chars, Cat034, Cat048, FlightLevel, Mode3A, FT_M, NM_M};
 pub use json::to_json;
-pub use measurement::{destination, to_measurement, SensorContext, EARTH_RADIUS_M};
+pub use measurement::{day_of, destination, to_measurement, SensorContext, EARTH_RADIUS_M};
 pub use plot::{parse_plot_line, JsonPlot, Plot, PlotReader, PlotTime};
+pub use stream::BlockStream;

@@ -123,6 +123,41 @@ pub fn to_measurement(
     Ok(m)
 }
 
+/// The UTC day an ASTERIX time of day belongs to, given the receive time `now`:
+/// the midnight that puts `time_of_day_s` within 12 hours of `now`. A report
+/// stamped 23:59:59 that arrives at 00:00:01 is yesterday's; one stamped 00:00:01
+/// that arrives at 23:59:59 (a radar clock slightly ahead) is tomorrow's. Pass the
+/// result as `date` to [`to_measurement`].
+///
+/// ```
+/// use cuenca_model::Timestamp;
+/// use cuenca_radar::day_of;
+/// let now: Timestamp = "2026-11-28T00:00:01Z".parse()?;
+/// assert_eq!(day_of(86_399.0, now).to_string(), "2026-11-27T00:00:00.000000Z");
+/// assert_eq!(day_of(3.0, now).to_string(), "2026-11-28T00:00:00.000000Z");
+/// let late: Timestamp = "2026-11-28T23:59:59Z".parse()?;
+/// assert_eq!(day_of(1.0, late).to_string(), "2026-11-29T00:00:00.000000Z");
+/// # Ok::<(), cuenca_model::TimeError>(())
+/// ```
+pub fn day_of(time_of_day_s: f64, now: Timestamp) -> Timestamp {
+    let midnight = now.micros().div_euclid(DAY_US) * DAY_US;
+    let offset_us = if time_of_day_s.is_finite() {
+        (time_of_day_s * 1e6) as i64
+    } else {
+        0
+    };
+    let t = midnight + offset_us;
+    let half = DAY_US / 2;
+    let day = if t - now.micros() > half {
+        midnight - DAY_US
+    } else if now.micros() - t > half {
+        midnight + DAY_US
+    } else {
+        midnight
+    };
+    Timestamp::from_micros(day)
+}
+
 /// Destination point on a sphere: from `lat`, `lon` (degrees) along initial bearing
 /// `bearing_deg` for `dist_m`. Longitude normalised to [-180, 180).
 pub fn destination(lat: f64, lon: f64, bearing_deg: f64, dist_m: f64) -> (f64, f64) {

@@ -161,14 +161,33 @@ async fn feed(app: App, audience: usize, filter: TrackFilter, rate: f64, tx: mps
             d = updates.recv() => match d {
                 Ok(d) => {
                     time = d.time;
-                    for e in &d.updated {
-                        let id = e.track.id;
+                    // Changes inside the box, found through the delta's R-tree.
+                    for i in d.select(filter.bbox.as_ref()) {
+                        let e = &d.updated[i as usize];
                         if filter.matches(&e.track) {
-                            pending.insert(id, Some(Arc::clone(e)));
-                        } else if shown.contains(&id) || pending.contains_key(&id) {
-                            // Left the client's filter (moved out of its bbox, say).
-                            pending.insert(id, None);
+                            pending.insert(e.track.id, Some(Arc::clone(e)));
                         }
+                    }
+                    // Tracks this client holds that changed and no longer match (moved
+                    // out of its box, say): look them up from whichever side is smaller.
+                    let held = shown.len() + pending.len();
+                    let left: Vec<TrackId> = if held < d.updated.len() {
+                        shown
+                            .iter()
+                            .chain(pending.keys())
+                            .filter(|id| d.get(**id).is_some_and(|e| !filter.matches(&e.track)))
+                            .copied()
+                            .collect()
+                    } else {
+                        d.updated
+                            .iter()
+                            .map(|e| e.track.id)
+                            .filter(|id| shown.contains(id) || pending.contains_key(id))
+                            .filter(|id| d.get(*id).is_some_and(|e| !filter.matches(&e.track)))
+                            .collect()
+                    };
+                    for id in left {
+                        pending.insert(id, None);
                     }
                     for &id in &d.deleted {
                         if shown.contains(&id) || pending.contains_key(&id) {
