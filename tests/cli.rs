@@ -56,10 +56,37 @@ fn config_check_accepts_the_default_and_names_the_bad_field() {
 }
 
 #[test]
-fn unbuilt_subcommands_say_so_and_fail() {
-    let out = cuenca().args(["sim", "scenario.toml"]).output().unwrap();
+fn sim_and_replay_refuse_bad_files_clearly() {
+    let dir = std::env::temp_dir().join(format!("cuenca-simcli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let out = cuenca()
+        .args(["sim", "no-such-scenario.toml"])
+        .output()
+        .unwrap();
     assert!(!out.status.success());
-    assert!(String::from_utf8_lossy(&out.stderr).contains("not implemented yet"));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("cannot read no-such-scenario.toml"), "{err}");
+    // A scenario error names the file and the field.
+    let bad = dir.join("bad.toml");
+    std::fs::write(&bad, "name = \"x\"\nduration_s = 60\n[[targets]]\nname = \"a\"\nkind = \"submarine\"\nwaypoints = [[1, 2], [3, 4]]\nspeed_kn = 5\n").unwrap();
+    let out = cuenca().arg("sim").arg(&bad).output().unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("bad.toml") && err.contains("targets[0].kind"),
+        "{err}"
+    );
+    // A recording of no known format.
+    let junk = dir.join("junk.txt");
+    std::fs::write(&junk, "hello\n").unwrap();
+    let out = cuenca().arg("replay").arg(&junk).output().unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("junk.txt") && err.contains("unknown format"),
+        "{err}"
+    );
+    std::fs::remove_dir_all(&dir).ok();
 }
 
 #[test]

@@ -153,6 +153,22 @@ impl Bus {
             .map_err(|e| BusError::Zenoh(e.to_string()))
     }
 
+    /// Publishes a batch and waits while zenoh's queues are full instead of dropping
+    /// it: for replays and exercises, which can produce faster than the service
+    /// takes, and must not lose data without a count.
+    pub async fn publish_blocking(
+        &self,
+        kind: MeasurementKind,
+        batch: &MeasurementBatch,
+    ) -> Result<(), BusError> {
+        let key = keys::sensor(batch.nation, kind, &batch.sensor);
+        self.session
+            .put(key, wire::encode(batch))
+            .congestion_control(zenoh::qos::CongestionControl::Block)
+            .await
+            .map_err(|e| BusError::Zenoh(e.to_string()))
+    }
+
     /// Puts raw bytes on any key (pictures, and tests that send malformed data).
     pub async fn put(&self, key: &str, payload: Vec<u8>) -> Result<(), BusError> {
         self.session

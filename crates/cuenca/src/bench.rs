@@ -27,6 +27,9 @@ use tokio::net::TcpStream;
 pub enum BenchCommand {
     /// Load the HTTP API: bbox queries and stream fan-out over a synthetic picture.
     Api(ApiArgs),
+    /// Replay a recording through zenoh and fusion as fast as it goes: throughput and
+    /// ingest-to-picture latency percentiles (see replay.rs).
+    Replay(crate::replay::BenchArgs),
 }
 
 #[derive(Args)]
@@ -58,7 +61,10 @@ pub struct ApiArgs {
 }
 
 pub fn run(cmd: BenchCommand) -> Result<()> {
-    let BenchCommand::Api(args) = cmd;
+    let args = match cmd {
+        BenchCommand::Api(args) => args,
+        BenchCommand::Replay(args) => return crate::replay::bench(args),
+    };
     if args.tracks == 0 || args.connections == 0 || args.seconds <= 0.0 {
         bail!("--tracks, --connections and --seconds must be > 0");
     }
@@ -153,6 +159,7 @@ pub fn run(cmd: BenchCommand) -> Result<()> {
         return Ok(());
     }
     let received = Arc::new(AtomicU64::new(0));
+    let firsts = Arc::new(AtomicU64::new(0));
     let stop = Arc::new(AtomicBool::new(false));
     let latencies = Arc::new(std::sync::Mutex::new(Vec::<u64>::new()));
     let clients = client_rt.block_on(async {
@@ -165,16 +172,26 @@ pub fn run(cmd: BenchCommand) -> Result<()> {
                 w + args.client_box_deg,
                 s + args.client_box_deg
             );
-            let (received, latencies, stop) = (received.clone(), latencies.clone(), stop.clone());
+            let (received, firsts, latencies, stop) = (
+                received.clone(),
+                firsts.clone(),
+                latencies.clone(),
+                stop.clone(),
+            );
             handles.push(tokio::spawn(async move {
-                sse_client(addr, path, received, latencies, stop).await
+                sse_client(addr, path, (received, firsts), latencies, stop).await
             }));
         }
         handles
     });
     // Let every client connect and take its first (full) message.
-    std::thread::sleep(Duration::from_secs(3));
-    let first = received.swap(0, Ordering::Relaxed);
+    let wait = Instant::now();
+    while firsts.load(Ordering::Relaxed) < args.clients as u64
+        && wait.elapsed() < Duration::from_secs(60)
+    {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let first = firsts.load(Ordering::Relaxed);
     if let Ok(mut l) = latencies.lock() {
         l.clear();
     }
@@ -375,7 +392,7 @@ async fn query_loop(
 async fn sse_client(
     addr: SocketAddr,
     path: String,
-    received: Arc<AtomicU64>,
+    (received, firsts): (Arc<AtomicU64>, Arc<AtomicU64>),
     latencies: Arc<std::sync::Mutex<Vec<u64>>>,
     stop: Arc<AtomicBool>,
 ) -> Result<()> {
@@ -395,10 +412,11 @@ async fn sse_client(
             continue;
         };
         let now = Timestamp::now();
-        received.fetch_add(1, Ordering::Relaxed);
         if data.contains("\"full\":true") {
+            firsts.fetch_add(1, Ordering::Relaxed);
             continue;
         }
+        received.fetch_add(1, Ordering::Relaxed);
         if let Some(t) = data
             .strip_prefix("{\"time\":\"")
             .and_then(|r| r.split('"').next())

@@ -5,7 +5,7 @@
 //! `cuenca-fusion`, `cuenca-bus` and friends.
 
 use anyhow::{bail, Context, Result};
-use clap::{Args, Parser, Subcommand};
+use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -15,7 +15,9 @@ mod ais;
 mod bench;
 mod eval;
 mod radar;
+mod replay;
 mod serve;
+mod sim;
 
 #[derive(Parser)]
 #[command(
@@ -35,9 +37,9 @@ enum Command {
     /// Run the tracker over a scenario CSV and score it (GOSPA, broken tracks, speed).
     Eval(eval::EvalArgs),
     /// Run an exercise scenario through the sensor adapters and zenoh.
-    Sim(FileArg),
+    Sim(sim::SimArgs),
     /// Replay a recorded feed into the pipeline with its own timestamps.
-    Replay(FileArg),
+    Replay(replay::ReplayArgs),
     /// Load benchmarks of the service (speed and latency targets live here, not in tests).
     Bench {
         #[command(subcommand)]
@@ -68,12 +70,6 @@ enum Command {
         #[command(subcommand)]
         command: RadarCommand,
     },
-}
-
-#[derive(Args)]
-struct FileArg {
-    /// Input file.
-    file: PathBuf,
 }
 
 #[derive(Subcommand)]
@@ -166,8 +162,8 @@ fn run(cli: Cli) -> Result<()> {
             );
             Ok(())
         }
-        Command::Sim(_) => not_yet("sim", 7),
-        Command::Replay(_) => not_yet("replay", 7),
+        Command::Sim(args) => sim::run(args),
+        Command::Replay(args) => replay::run(args),
         Command::Ais {
             command: AisCommand::Decode(args),
         } => ais::decode(args),
@@ -200,9 +196,4 @@ fn read_input(file: Option<&PathBuf>) -> Result<Vec<u8>> {
             Ok(data)
         }
     }
-}
-
-/// Subcommands whose work is not built yet say so plainly instead of pretending.
-fn not_yet(what: &str, issue: u32) -> Result<()> {
-    bail!("`cuenca {what}` is not implemented yet (tracked in issue {issue})")
 }

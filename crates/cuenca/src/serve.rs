@@ -25,6 +25,17 @@ pub struct ServeArgs {
     /// Turn the built-in demo traffic off (or on, with --demo=true).
     #[arg(long)]
     pub demo: Option<bool>,
+    /// Run an exercise scenario inside the service (see config/scenarios/); its
+    /// sensors are added to the configuration and the demo is off unless --demo=true.
+    #[arg(long)]
+    pub scenario: Option<PathBuf>,
+    /// Replay a recording inside the service (see `cuenca replay`) as the first
+    /// configured sensor of its kind; the demo is off unless --demo=true.
+    #[arg(long)]
+    pub replay: Option<PathBuf>,
+    /// Speed-up of --scenario and --replay over real time; 0 runs as fast as possible.
+    #[arg(long, default_value_t = 1.0)]
+    pub speed: f64,
 }
 
 pub fn run(args: ServeArgs) -> Result<()> {
@@ -35,14 +46,21 @@ pub fn run(args: ServeArgs) -> Result<()> {
     if let Some(d) = args.demo {
         cfg.demo.enabled = d;
     }
+    let background = crate::sim::Background::prepare(
+        &mut cfg,
+        args.scenario.as_deref(),
+        args.replay.as_deref(),
+        args.speed,
+        args.demo,
+    )?;
     tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .context("cannot start the async runtime")?
-        .block_on(serve(cfg))
+        .block_on(serve(cfg, background))
 }
 
-async fn serve(cfg: Config) -> Result<()> {
+async fn serve(cfg: Config, background: Vec<crate::sim::Background>) -> Result<()> {
     let bus = Bus::open(&cfg.zenoh).await.context("cannot open zenoh")?;
     tracing::info!(mode = ?cfg.zenoh.mode, "zenoh session open");
     let shared = Arc::new(Shared::new(&cfg));
@@ -53,6 +71,9 @@ async fn serve(cfg: Config) -> Result<()> {
     let pipe = tokio::spawn(pipeline::run(bus.clone(), cfg.clone(), Arc::clone(&shared)));
     if cfg.demo.enabled {
         tokio::spawn(demo(bus.clone(), cfg.clone()));
+    }
+    for b in background {
+        b.spawn(&bus);
     }
     let audit = Audit::open(&cfg.audit).context("cannot open the audit log (audit.path)")?;
     let app = App::new(&cfg, Arc::clone(&shared), Some(audit.clone()));
