@@ -140,23 +140,10 @@ impl Bus {
         &self.session
     }
 
-    /// Publishes a batch under its sensor's key.
+    /// Publishes a batch under its sensor's key. When zenoh's queues are full it
+    /// waits rather than dropping (zenoh's default for puts): accepted sensor data is
+    /// never lost without a count, and a slow service slows its feeds instead.
     pub async fn publish(
-        &self,
-        kind: MeasurementKind,
-        batch: &MeasurementBatch,
-    ) -> Result<(), BusError> {
-        let key = keys::sensor(batch.nation, kind, &batch.sensor);
-        self.session
-            .put(key, wire::encode(batch))
-            .await
-            .map_err(|e| BusError::Zenoh(e.to_string()))
-    }
-
-    /// Publishes a batch and waits while zenoh's queues are full instead of dropping
-    /// it: for replays and exercises, which can produce faster than the service
-    /// takes, and must not lose data without a count.
-    pub async fn publish_blocking(
         &self,
         kind: MeasurementKind,
         batch: &MeasurementBatch,

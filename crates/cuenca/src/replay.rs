@@ -192,7 +192,7 @@ pub async fn publish(
             tokio::task::yield_now().await;
         }
         let n = batch.measurements.len() as u64;
-        match bus.publish_blocking(kind, &batch).await {
+        match bus.publish(kind, &batch).await {
             Ok(()) => {
                 out.batches += 1;
                 out.reports += n;
@@ -367,7 +367,7 @@ pub fn bench(a: BenchArgs) -> Result<()> {
                 tokio::time::sleep_until(due).await;
             }
             sent.push(Instant::now());
-            adapter.publish_blocking(rec.format.kind(), &batch).await?;
+            adapter.publish(rec.format.kind(), &batch).await?;
         }
         let send_s = t0.elapsed().as_secs_f64();
         done.store(true, Ordering::Relaxed);

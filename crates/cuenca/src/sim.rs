@@ -321,7 +321,7 @@ pub async fn run_scenario(bus: &Bus, scenario: &Scenario, opts: &RunOptions) -> 
             tokio::task::yield_now().await;
         }
         for (kind, batch) in &step.batches {
-            if let Err(e) = bus.publish_blocking(*kind, batch).await {
+            if let Err(e) = bus.publish(*kind, batch).await {
                 publish_errors += 1;
                 if publish_errors.is_power_of_two() {
                     tracing::warn!(error = %e, errors = publish_errors, "publish failed");
