@@ -363,6 +363,15 @@ fn tokens_roles_filters_and_paging() {
         "{me}"
     );
     assert_eq!(get(server.http, "/healthz").unwrap().0, 200);
+    // The web COP's page needs no token (it asks for one); unknown API paths do.
+    let (st, page) = get(server.http, "/").unwrap();
+    assert_eq!(st, 200);
+    assert!(
+        page.contains("<html") || page.contains("<!doctype"),
+        "{page}"
+    );
+    assert_eq!(get(server.http, "/api/v1/nope").unwrap().0, 401);
+    assert_eq!(api(server.http, "/api/v1/nope").unwrap().0, 404);
 
     // Filters.
     let count = |q: &str| -> u64 {

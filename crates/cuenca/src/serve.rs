@@ -76,12 +76,13 @@ async fn serve(cfg: Config, background: Vec<crate::sim::Background>) -> Result<(
         b.spawn(&bus);
     }
     let audit = Audit::open(&cfg.audit).context("cannot open the audit log (audit.path)")?;
-    let app = App::new(&cfg, Arc::clone(&shared), Some(audit.clone()));
+    let mut app = App::new(&cfg, Arc::clone(&shared), Some(audit.clone()));
+    app.assets = Some(cuenca_web::asset);
     let listener = tokio::net::TcpListener::bind(cfg.http.listen)
         .await
         .with_context(|| format!("cannot listen on {} (http.listen)", cfg.http.listen))?;
     tracing::info!(
-        "serving the COP on http://{} (API tokens in README; try /api/v1/tracks with Authorization: Bearer demo-mex-viewer)",
+        "serving the COP on http://{} (web COP at /, API under /api/v1; demo tokens in README)",
         listener.local_addr()?
     );
     axum::serve(

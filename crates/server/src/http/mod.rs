@@ -297,7 +297,17 @@ async fn static_or_404(State(app): State<App>, req: Request) -> Response {
     let path = req.uri().path();
     if !path.starts_with("/api/") {
         if let Some((bytes, mime)) = app.assets.and_then(|f| f(path)) {
-            return ([(header::CONTENT_TYPE, mime)], bytes).into_response();
+            // Built files under assets/ carry a content hash in their names.
+            let cache = if path.starts_with("/assets/") {
+                "public, max-age=31536000, immutable"
+            } else {
+                "no-cache"
+            };
+            return (
+                [(header::CONTENT_TYPE, mime), (header::CACHE_CONTROL, cache)],
+                bytes,
+            )
+                .into_response();
         }
     }
     ApiError::NotFound(format!("no such resource: {path}")).into_response()
