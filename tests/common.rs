@@ -41,6 +41,27 @@ pub fn repo_file(rel: &str) -> PathBuf {
         .join(rel)
 }
 
+/// Writes the embedded configuration to `dir/cuenca.toml` with zenoh listening on
+/// loopback port `zenoh`, the audit log in `dir` (not the source tree), and `edit`
+/// applied; returns its path.
+pub fn write_config(dir: &std::path::Path, zenoh: u16, edit: impl Fn(String) -> String) -> PathBuf {
+    let text = std::fs::read_to_string(repo_file("config/cuenca.toml")).expect("config");
+    let text = text.replacen(
+        "listen = [\"tcp/127.0.0.1:7447\"]",
+        &format!("listen = [\"tcp/127.0.0.1:{zenoh}\"]"),
+        1,
+    );
+    let audit = dir.join("audit.jsonl");
+    let text = text.replacen(
+        "path = \"var/audit.jsonl\"",
+        &format!("path = {:?}", audit.display().to_string()),
+        1,
+    );
+    let path = dir.join("cuenca.toml");
+    std::fs::write(&path, edit(text)).expect("write config");
+    path
+}
+
 /// A `cuenca serve` process, killed on drop.
 pub struct Server {
     pub child: Child,
@@ -78,21 +99,7 @@ impl Server {
     pub fn start(edit: impl Fn(String) -> String) -> Server {
         let dir = tempdir::TempDir::new("serve");
         let (http, zenoh) = (free_port(), free_port());
-        let text = std::fs::read_to_string(repo_file("config/cuenca.toml")).expect("config");
-        let text = text.replacen(
-            "listen = [\"tcp/127.0.0.1:7447\"]",
-            &format!("listen = [\"tcp/127.0.0.1:{zenoh}\"]"),
-            1,
-        );
-        // The audit log goes to the test's own directory, not the source tree.
-        let audit = dir.0.join("audit.jsonl");
-        let text = text.replacen(
-            "path = \"var/audit.jsonl\"",
-            &format!("path = {:?}", audit.display().to_string()),
-            1,
-        );
-        let path = dir.0.join("cuenca.toml");
-        std::fs::write(&path, edit(text)).expect("write config");
+        let path = write_config(&dir.0, zenoh, edit);
         let child = cuenca()
             .args(["serve", "--config"])
             .arg(&path)

@@ -140,23 +140,7 @@ fn serve_replays_a_recording_itself() {
     };
     let dir = common::tempdir::TempDir::new("replay");
     let (http, zenoh) = (common::free_port(), common::free_port());
-    let text = std::fs::read_to_string(repo_file("config/cuenca.toml")).expect("config");
-    let text = text
-        .replacen(
-            "listen = [\"tcp/127.0.0.1:7447\"]",
-            &format!("listen = [\"tcp/127.0.0.1:{zenoh}\"]"),
-            1,
-        )
-        .replacen(
-            "path = \"var/audit.jsonl\"",
-            &format!(
-                "path = {:?}",
-                dir.0.join("audit.jsonl").display().to_string()
-            ),
-            1,
-        );
-    let config = dir.0.join("cuenca.toml");
-    std::fs::write(&config, text).expect("config written");
+    let config = common::write_config(&dir.0, zenoh, |t| t);
     // Its own 2010 times: the demo is off by default with --replay, so they do not
     // meet live traffic.
     let mut child = cuenca()

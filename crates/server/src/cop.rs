@@ -447,10 +447,11 @@ pub fn stream_message<'a>(
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use cuenca_model::*;
 
+    /// A confirmed sea track from MEX's all-member AIS receiver (shared by tests).
     pub(crate) fn track(id: u64, lat: f64, lon: f64, updated: i64) -> Track {
         Track {
             id: TrackId(id),

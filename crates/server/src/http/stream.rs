@@ -247,30 +247,7 @@ mod tests {
     use cuenca_model::*;
 
     fn track(id: u64, lon: f64, t: i64) -> Track {
-        Track {
-            id: TrackId(id),
-            domain: Domain::Sea,
-            status: TrackStatus::Confirmed,
-            position: GeoPoint::new(20.0, lon),
-            velocity: Velocity::from_speed_course(5.0, 90.0),
-            covariance: [
-                [1.0, 0.0, 0.0, 0.0],
-                [0.0, 1.0, 0.0, 0.0],
-                [0.0; 4],
-                [0.0; 4],
-            ],
-            identity: Identity::default(),
-            contributions: vec![Contribution {
-                sensor: SensorId::new("mex-ais-cozumel").unwrap(),
-                nation: NationId::new("MEX").unwrap(),
-                kind: MeasurementKind::AisReport,
-                release: ReleaseTo::AllMembers,
-                last_seen: Timestamp(t),
-                updates: 1,
-            }],
-            created: Timestamp(0),
-            updated: Timestamp(t),
-        }
+        crate::cop::tests::track(id, 20.0, lon, t)
     }
 
     fn setup() -> (App, usize) {
