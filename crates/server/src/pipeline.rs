@@ -13,7 +13,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 /// Per-sensor counters for `/api/v1/sensors`.
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default)]
 pub struct SensorStats {
     pub last_seen: Option<Timestamp>,
     pub batches: u64,

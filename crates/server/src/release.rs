@@ -4,14 +4,15 @@
 //! contributor list would still carry what hidden sensors said. So the service keeps
 //! one picture per *audience*, a group of nations that may see exactly the same
 //! sensors, and feeds each picture only those sensors' data ([`plan`]). A nation's
-//! view is then built only from what it may see. [`view`] still checks every track on
-//! the way out, so a wrong route into a picture cannot leak through any egress.
+//! view is then built only from what it may see. [`releasable_to`] checks every track
+//! again as it enters a view, so a wrong route into a picture cannot leak through any
+//! egress.
 //!
 //! The cost grows with the number of distinct release patterns, not with nations: the
 //! demo configuration's 26 members form three audiences.
 
 use cuenca_config::Config;
-use cuenca_model::{MeasurementKind, NationId, SensorId, Track};
+use cuenca_model::{NationId, SensorId, Track};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Nations that may see exactly the same sensors.
@@ -53,45 +54,6 @@ pub fn plan(cfg: &Config) -> Vec<Audience> {
         .into_iter()
         .map(|(sensors, nations)| Audience { nations, sensors })
         .collect()
-}
-
-/// The track as `viewer` may see it, or `None` if no contribution is released to it.
-/// Contributions the viewer may not see are removed, and so is an identity that only
-/// hidden contributions could have reported.
-///
-/// ```
-/// # use cuenca_model::*;
-/// # use cuenca_server::release::view;
-/// # let c = |n: &str, r: ReleaseTo| Contribution { sensor: SensorId::new("s").unwrap(),
-/// #   nation: NationId::new(n).unwrap(), kind: MeasurementKind::RadarPlot, release: r,
-/// #   last_seen: Timestamp(0), updates: 1 };
-/// # let t = Track { id: TrackId(1), domain: Domain::Sea, status: TrackStatus::Confirmed,
-/// #   position: GeoPoint::new(10.0, -75.0), velocity: Velocity::from_speed_course(0.0, 0.0),
-/// #   covariance: [[0.0; 4]; 4], identity: Identity::default(), created: Timestamp(0), updated: Timestamp(0),
-/// #   contributions: vec![c("COL", ReleaseTo::OwnerOnly), c("MEX", ReleaseTo::AllMembers)] };
-/// let seen = view(&t, NationId::new("USA")?).unwrap();
-/// assert_eq!(seen.contributions.len(), 1);
-/// assert_eq!(seen.contributions[0].nation.as_str(), "MEX");
-/// assert!(view(&t, NationId::new("COL")?).is_some());
-/// # Ok::<(), cuenca_model::IdError>(())
-/// ```
-pub fn view(track: &Track, viewer: NationId) -> Option<Track> {
-    let allowed = |c: &cuenca_model::Contribution| c.releasability().allows(viewer);
-    if !track.contributions.iter().any(allowed) {
-        return None;
-    }
-    let mut t = track.clone();
-    t.contributions.retain(allowed);
-    let identified = t.contributions.iter().any(|c| {
-        matches!(
-            c.kind,
-            MeasurementKind::AisReport | MeasurementKind::AdsbReport | MeasurementKind::PeerTrack
-        )
-    });
-    if !identified {
-        t.identity = Default::default();
-    }
-    Some(t)
 }
 
 /// Whether every contribution of `track` is released to every nation of `audience`:
