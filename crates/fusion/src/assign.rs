@@ -370,6 +370,10 @@ pub struct SparseSolver {
     size: Vec<usize>,
     /// Edges that can be used: finite (and negative for `MinCost`).
     kept: Vec<usize>,
+    /// Usable edges per node (rows, then columns).
+    degree: Vec<u32>,
+    /// Nodes of the edges left after the lone pairs, in index order.
+    touched: Vec<usize>,
     /// Component of each union-find root, `NONE` if not yet numbered.
     comp_of_root: Vec<usize>,
     /// Node lists and edge lists grouped by component (offsets into the `*_items`).
@@ -423,11 +427,41 @@ impl SparseSolver {
                 self.kept.push(k);
             }
         }
+        let nodes = rows + cols;
+        // A pair whose row and column have no other usable edge is its own component and
+        // is optimal alone: most pairs in a tracker's scan are such, so take them first.
+        self.degree.clear();
+        self.degree.resize(nodes, 0);
+        for &k in &self.kept {
+            let (r, c, _) = edges[k];
+            self.degree[r] += 1;
+            self.degree[rows + c] += 1;
+        }
+        let (degree, row_to_col) = (&self.degree, &mut self.row_to_col);
+        self.kept.retain(|&k| {
+            let (r, c, _) = edges[k];
+            let alone = degree[r] == 1 && degree[rows + c] == 1;
+            if alone {
+                row_to_col[r] = Some(c);
+            }
+            !alone
+        });
         if self.kept.is_empty() {
             return &self.row_to_col;
         }
+        // The nodes left, in index order (rows before columns).
+        self.touched.clear();
+        for &k in &self.kept {
+            let (r, c, _) = edges[k];
+            for x in [r, rows + c] {
+                if self.degree[x] != 0 {
+                    self.degree[x] = 0;
+                    self.touched.push(x);
+                }
+            }
+        }
+        self.touched.sort_unstable();
 
-        let nodes = rows + cols;
         self.parent.clear();
         self.parent.extend(0..nodes);
         self.size.clear();
@@ -455,7 +489,7 @@ impl SparseSolver {
         }
         // A node is in a component iff its root was numbered (isolated nodes are their
         // own unnumbered root).
-        for x in 0..nodes {
+        for &x in &self.touched {
             let root = find(&mut self.parent, x);
             let comp = self.comp_of_root[root];
             if comp != NONE {
@@ -475,7 +509,7 @@ impl SparseSolver {
         self.comp_rows.resize(n_comp, 0);
         self.comp_cols.clear();
         self.comp_cols.resize(n_comp, 0);
-        for x in 0..nodes {
+        for &x in &self.touched {
             let root = find(&mut self.parent, x);
             let comp = self.comp_of_root[root];
             if comp == NONE {

@@ -174,7 +174,6 @@ pub fn run(
     params: TrackerParams,
     gospa_params: GospaParams,
 ) -> Run {
-    let motion = params.motion;
     let mut tracker = Tracker::new(Space::Flat, params);
     let mut all_rows: Vec<TrackRow> = Vec::new();
     let mut labels: HashMap<u64, HashMap<i64, u32>> = HashMap::new();
@@ -192,12 +191,12 @@ pub fn run(
         let start = Instant::now();
         let report = tracker.process(&plots, Coverage::All);
         for t in tracker.tracks() {
-            let e = t.estimate_at(scan.time, &motion);
+            let [x_m, y_m, _] = t.position_at(scan.time);
             all_rows.push(TrackRow {
                 time_s: scan.time,
                 track_id: t.id().0,
-                x_m: e.point[0],
-                y_m: e.point[1],
+                x_m,
+                y_m,
             });
         }
         elapsed += start.elapsed().as_secs_f64();

@@ -255,6 +255,11 @@ pub fn innovation(pred: &Gaussian, obs: &Observation) -> (Vector2<f64>, Matrix2<
 
 /// Squared Mahalanobis distance and ln det S, or `None` if S is singular.
 pub fn mahalanobis(nu: &Vector2<f64>, s: &Matrix2<f64>) -> Option<(f64, f64)> {
+    mahalanobis_det(nu, s).map(|(d2, det)| (d2, det.ln()))
+}
+
+/// Squared Mahalanobis distance and det S, or `None` if S is singular.
+fn mahalanobis_det(nu: &Vector2<f64>, s: &Matrix2<f64>) -> Option<(f64, f64)> {
     let det = s[(0, 0)] * s[(1, 1)] - s[(0, 1)] * s[(1, 0)];
     if !(det.is_finite() && det > 0.0 && s[(0, 0)] > 0.0) {
         return None;
@@ -262,7 +267,7 @@ pub fn mahalanobis(nu: &Vector2<f64>, s: &Matrix2<f64>) -> Option<(f64, f64)> {
     let d2 = (s[(1, 1)] * nu[0] * nu[0] - (s[(0, 1)] + s[(1, 0)]) * nu[0] * nu[1]
         + s[(0, 0)] * nu[1] * nu[1])
         / det;
-    Some((d2, det.ln()))
+    Some((d2, det))
 }
 
 /// The Kalman update of `pred` with `obs`, by adskalman.
@@ -276,6 +281,35 @@ pub fn update(pred: &Gaussian, obs: &Observation) -> Result<Gaussian, SingularIn
         obs,
         CovarianceUpdateMethod::OptimalKalmanForcedSymmetric,
     )
+}
+
+/// Both modes updated with `obs`; a position observation's model is built once.
+fn update_pair(
+    modes: &[Gaussian; 2],
+    obs: &Observation,
+) -> Result<[Gaussian; 2], SingularInnovation> {
+    let method = CovarianceUpdateMethod::OptimalKalmanForcedSymmetric;
+    match obs {
+        Observation::Position { z, r } => {
+            let m = PositionObservation::new(Matrix2::new(r[0], r[1], r[1], r[2]));
+            let z = Vector2::new(z[0], z[1]);
+            let one =
+                |g: &Gaussian| finite(m.update(g, &z, method).map_err(|_| SingularInnovation)?);
+            Ok([one(&modes[0])?, one(&modes[1])?])
+        }
+        Observation::Polar(_) => Ok([
+            update_with(&modes[0], obs, method)?,
+            update_with(&modes[1], obs, method)?,
+        ]),
+    }
+}
+
+fn finite(g: Gaussian) -> Result<Gaussian, SingularInnovation> {
+    if g.state().iter().all(|v| v.is_finite()) {
+        Ok(g)
+    } else {
+        Err(SingularInnovation)
+    }
 }
 
 fn update_with(
@@ -293,12 +327,7 @@ fn update_with(
             m.update(pred, &z, method)
         }
     };
-    let g = out.map_err(|_| SingularInnovation)?;
-    if g.state().iter().all(|v| v.is_finite()) {
-        Ok(g)
-    } else {
-        Err(SingularInnovation)
-    }
+    finite(out.map_err(|_| SingularInnovation)?)
 }
 
 fn symmetrise(p: &mut Matrix4<f64>) {
@@ -316,9 +345,60 @@ pub fn predict(x: &Gaussian, dt: f64, q: f64) -> Gaussian {
     if dt == 0.0 {
         return x.clone();
     }
-    let mut g = ConstantVelocity::new(dt, q).predict(x);
-    symmetrise(g.covariance_mut());
+    let mut g = x.clone();
+    predict_with(&ConstantVelocity::new(dt, q), x, &mut g);
     g
+}
+
+fn predict_with(model: &ConstantVelocity, x: &Gaussian, out: &mut Gaussian) {
+    *out = model.predict(x);
+    symmetrise(out.covariance_mut());
+}
+
+/// One prediction step of a [`Motion`] over `dt` seconds, built once and applied to
+/// any number of filters.
+pub struct Transition {
+    dt: f64,
+    kind: TransitionKind,
+}
+
+// Built once per step and kept on the stack: boxing the large variant would allocate.
+#[allow(clippy::large_enum_variant)]
+enum TransitionKind {
+    Still,
+    Cv(ConstantVelocity),
+    Imm {
+        /// Probability of staying in a mode over this step.
+        stay: f64,
+        models: [ConstantVelocity; 2],
+    },
+}
+
+impl Transition {
+    pub fn new(dt: f64, motion: &Motion) -> Transition {
+        let kind = match *motion {
+            Motion::Cv { q } if dt != 0.0 => TransitionKind::Cv(ConstantVelocity::new(dt, q)),
+            Motion::Imm {
+                q_quiet,
+                q_manoeuvre,
+                p_stay,
+            } if dt != 0.0 => TransitionKind::Imm {
+                // Mode switches scale with the step length: p_stay per second.
+                stay: p_stay.powf(dt.abs().max(1e-3)).clamp(0.5, 1.0 - 1e-6),
+                models: [
+                    ConstantVelocity::new(dt, q_quiet),
+                    ConstantVelocity::new(dt, q_manoeuvre),
+                ],
+            },
+            _ => TransitionKind::Still,
+        };
+        Transition { dt, kind }
+    }
+
+    /// The step length, s.
+    pub fn dt(&self) -> f64 {
+        self.dt
+    }
 }
 
 /// Which motion model a tracker runs.
@@ -361,81 +441,138 @@ impl FilterState {
         if self.mu[1] == 0.0 {
             return self.modes[0].clone();
         }
-        combine(&self.modes, self.mu)
+        // μ sums to one (see `update_scored`).
+        Spread::of(&self.modes).mix(&self.modes, self.mu[0])
     }
 
     /// Predicts `dt` seconds (with IMM mixing first).
     pub fn predict(&self, dt: f64, motion: &Motion) -> FilterState {
-        match *motion {
-            Motion::Cv { q } => {
+        self.predict_by(&Transition::new(dt, motion))
+    }
+
+    /// Predicts by a prepared [`Transition`] (cheaper when many filters share a step).
+    pub fn predict_by(&self, tr: &Transition) -> FilterState {
+        let mut out = self.clone();
+        self.predict_into(tr, &mut out);
+        out
+    }
+
+    /// [`FilterState::predict_by`] written into `out`, whose earlier contents are
+    /// overwritten (the tracker keeps one per track, so no state is moved around).
+    pub fn predict_into(&self, tr: &Transition, out: &mut FilterState) {
+        match &tr.kind {
+            TransitionKind::Still => out.clone_from(self),
+            TransitionKind::Cv(model) => {
                 // The second slot is unused with one model; keep it equal to the first.
-                let g = predict(&self.modes[0], dt, q);
-                FilterState {
-                    modes: [g.clone(), g],
-                    mu: [1.0, 0.0],
-                }
+                predict_with(model, &self.modes[0], &mut out.modes[0]);
+                out.modes[1] = out.modes[0].clone();
+                out.mu = [1.0, 0.0];
             }
-            Motion::Imm {
-                q_quiet,
-                q_manoeuvre,
-                p_stay,
-            } => {
-                if dt == 0.0 {
-                    return self.clone();
-                }
-                // Mode switches scale with the step length: p_stay per second.
-                let stay = p_stay.powf(dt.abs().max(1e-3)).clamp(0.5, 1.0 - 1e-6);
-                let pi = [[stay, 1.0 - stay], [1.0 - stay, stay]];
+            TransitionKind::Imm { stay, models } => {
+                let (stay, leave) = (*stay, 1.0 - *stay);
                 let c = [
-                    pi[0][0] * self.mu[0] + pi[1][0] * self.mu[1],
-                    pi[0][1] * self.mu[0] + pi[1][1] * self.mu[1],
+                    stay * self.mu[0] + leave * self.mu[1],
+                    leave * self.mu[0] + stay * self.mu[1],
                 ];
-                let q = [q_quiet, q_manoeuvre];
-                let modes = std::array::from_fn(|j| {
-                    let w = [pi[0][j] * self.mu[0] / c[j], pi[1][j] * self.mu[1] / c[j]];
-                    predict(&combine(&self.modes, w), dt, q[j])
-                });
-                FilterState { modes, mu: c }
+                // Each mode starts from a mixture of both with weight w0 on mode 0.
+                let w0 = [stay * self.mu[0] / c[0], leave * self.mu[0] / c[1]];
+                let spread = Spread::of(&self.modes);
+                for (j, (model, m)) in models.iter().zip(&mut out.modes).enumerate() {
+                    predict_with(model, &spread.mix(&self.modes, w0[j]), m);
+                }
+                out.mu = c;
             }
         }
     }
 
+    /// The combined position and velocity, without the covariance.
+    pub fn mean(&self) -> Vector4<f64> {
+        if self.mu[1] == 0.0 {
+            return *self.modes[0].state();
+        }
+        self.modes[0].state() * self.mu[0] + self.modes[1].state() * self.mu[1]
+    }
+
     /// Updates every mode with `obs` and reweights the modes by their likelihoods.
     pub fn update(&self, obs: &Observation) -> Result<FilterState, SingularInnovation> {
+        self.update_scored(obs, None)
+    }
+
+    /// [`FilterState::update`] given each mode's `−2 ln (μ_j p_j(obs))` up to a common
+    /// constant, as gating already computed it (see [`FilterState::mode_terms`]).
+    pub fn update_scored(
+        &self,
+        obs: &Observation,
+        terms: Option<[f64; 2]>,
+    ) -> Result<FilterState, SingularInnovation> {
         if self.mu[1] == 0.0 {
             return Ok(FilterState {
                 modes: [update(&self.modes[0], obs)?, self.modes[1].clone()],
                 mu: [1.0, 0.0],
             });
         }
-        let mut lik = [0.0; 2];
-        for (j, (mode, l)) in self.modes.iter().zip(&mut lik).enumerate() {
-            let (nu, s) = innovation(mode, obs);
-            let (d2, ln_det) = mahalanobis(&nu, &s).ok_or(SingularInnovation)?;
-            *l = (-0.5 * d2 - 0.5 * ln_det).exp() * self.mu[j];
-        }
-        let modes = [update(&self.modes[0], obs)?, update(&self.modes[1], obs)?];
-        let total = lik[0] + lik[1];
-        let mut mu = if total > 0.0 && total.is_finite() {
-            [lik[0] / total, lik[1] / total]
-        } else {
+        let terms = match terms {
+            Some(t) => t,
+            None => self.mode_terms(obs).ok_or(SingularInnovation)?.1,
+        };
+        let modes = update_pair(&self.modes, obs)?;
+        // μ_j ∝ exp(−terms_j / 2); relative to the smaller term, only one exponential.
+        let e = (-(terms[1] - terms[0]).abs() / 2.0).exp();
+        let (lo, hi) = (1.0 / (1.0 + e), e / (1.0 + e));
+        let mut mu = if !(lo.is_finite() && hi.is_finite()) {
             self.mu
+        } else if terms[0] <= terms[1] {
+            [lo, hi]
+        } else {
+            [hi, lo]
         };
         // Keep both modes alive so the IMM can always switch.
         mu[0] = mu[0].clamp(1e-6, 1.0 - 1e-6);
         mu[1] = 1.0 - mu[0];
         Ok(FilterState { modes, mu })
     }
+
+    /// Per mode: the squared Mahalanobis distance of `obs`, and `d² + ln det S − 2 ln μ_j`
+    /// (the mode's share of the mixture likelihood as −2 ln). `None` if any innovation
+    /// covariance is singular.
+    pub fn mode_terms(&self, obs: &Observation) -> Option<([f64; 2], [f64; 2])> {
+        let mut d2s = [0.0; 2];
+        let mut terms = [0.0; 2];
+        for j in 0..2 {
+            let (nu, s) = innovation(&self.modes[j], obs);
+            let (d2, det) = mahalanobis_det(&nu, &s)?;
+            let mu = self.mu[j].max(1e-150);
+            d2s[j] = d2;
+            // ln det S − 2 ln μ in one logarithm.
+            terms[j] = d2 + (det / (mu * mu)).ln();
+        }
+        Some((d2s, terms))
+    }
 }
 
-fn combine(modes: &[Gaussian; 2], w: [f64; 2]) -> Gaussian {
-    let x = modes[0].state() * w[0] + modes[1].state() * w[1];
-    let mut p = Matrix4::zeros();
-    for (g, wi) in modes.iter().zip(w) {
-        let d = g.state() - x;
-        p += (g.covariance() + d * d.transpose()) * wi;
+/// The spread between two modes' means, for moment-matching their mixtures: for
+/// weights `w` and `1 − w` the mixture is `x1 + w d` with covariance
+/// `w P0 + (1 − w) P1 + w (1 − w) d dᵀ`, where `d = x0 − x1`.
+struct Spread {
+    d: Vector4<f64>,
+    ddt: Matrix4<f64>,
+}
+
+impl Spread {
+    fn of(modes: &[Gaussian; 2]) -> Spread {
+        let d = modes[0].state() - modes[1].state();
+        Spread {
+            d,
+            ddt: Matrix4::from_fn(|i, j| d[i] * d[j]),
+        }
     }
-    Gaussian::new(x, p)
+
+    fn mix(&self, modes: &[Gaussian; 2], w0: f64) -> Gaussian {
+        let w1 = 1.0 - w0;
+        let x = modes[1].state() + self.d * w0;
+        let p = modes[0].covariance() * w0 + modes[1].covariance() * w1 + self.ddt * (w0 * w1);
+        Gaussian::new(x, p)
+    }
 }
 
 #[cfg(test)]
@@ -553,6 +690,71 @@ mod tests {
         let b = update_with(&prior, &obs, CovarianceUpdateMethod::JosephForm).unwrap();
         assert!((a.state() - b.state()).norm() < 1e-9);
         assert!((a.covariance() - b.covariance()).norm() < 1e-6);
+    }
+
+    #[test]
+    fn mixture_matches_the_moment_matching_definition() {
+        let mut a = gaussian([10.0, -5.0, 3.0, 1.0], [2500.0, 900.0, 400.0, 100.0]);
+        a.covariance_mut()[(0, 2)] = 300.0;
+        a.covariance_mut()[(2, 0)] = 300.0;
+        let b = gaussian([-40.0, 20.0, -1.0, 7.0], [100.0, 400.0, 25.0, 900.0]);
+        let modes = [a, b];
+        let w = 0.3;
+        let mixed = Spread::of(&modes).mix(&modes, w);
+        // Σ w_i x_i and Σ w_i (P_i + (x_i − x)(x_i − x)ᵀ).
+        let x = modes[0].state() * w + modes[1].state() * (1.0 - w);
+        let mut p = Matrix4::zeros();
+        for (g, wi) in modes.iter().zip([w, 1.0 - w]) {
+            let d = g.state() - x;
+            p += (g.covariance() + d * d.transpose()) * wi;
+        }
+        assert!((mixed.state() - x).norm() < 1e-9);
+        assert!((mixed.covariance() - p).norm() < 1e-9);
+    }
+
+    #[test]
+    fn scored_update_matches_the_plain_update() {
+        let motion = Motion::Imm {
+            q_quiet: 0.1,
+            q_manoeuvre: 200.0,
+            p_stay: 0.999,
+        };
+        let mut f = FilterState::new(
+            gaussian([0.0, 0.0, 10.0, 0.0], [2500.0, 2500.0, 100.0, 100.0]),
+            &motion,
+        );
+        f = f.predict(10.0, &motion);
+        let obs = Observation::Position {
+            z: [130.0, -40.0],
+            r: [2500.0, 0.0, 2500.0],
+        };
+        let plain = f.update(&obs).unwrap();
+        let (_, terms) = f.mode_terms(&obs).unwrap();
+        // Terms are only defined up to a common constant.
+        let scored = f
+            .update_scored(&obs, Some([terms[0] + 7.0, terms[1] + 7.0]))
+            .unwrap();
+        assert!((plain.mu[0] - scored.mu[0]).abs() < 1e-12);
+        for j in 0..2 {
+            assert!((plain.modes[j].state() - scored.modes[j].state()).norm() < 1e-12);
+        }
+    }
+
+    #[test]
+    fn mean_is_the_combined_state() {
+        let motion = Motion::Imm {
+            q_quiet: 0.1,
+            q_manoeuvre: 200.0,
+            p_stay: 0.999,
+        };
+        let f = FilterState::new(gaussian([1.0, 2.0, 3.0, 4.0], [9.0; 4]), &motion)
+            .predict(5.0, &motion)
+            .update(&Observation::Position {
+                z: [30.0, 5.0],
+                r: [4.0, 0.0, 4.0],
+            })
+            .unwrap();
+        assert!((f.mean() - f.combined().state()).norm() < 1e-9);
     }
 
     #[test]

@@ -22,7 +22,8 @@
 
 use crate::assign::{Objective, SparseSolver};
 use crate::filter::{
-    gaussian, innovation, mahalanobis, FilterState, Gaussian, Motion, Observation, RadarObservation,
+    gaussian, innovation, mahalanobis, FilterState, Gaussian, Motion, Observation,
+    RadarObservation, Transition,
 };
 use crate::geodesy::{self, Anchor};
 use cuenca_model::{Domain, TrackId, TrackStatus};
@@ -354,6 +355,18 @@ impl TrackRef<'_> {
         self.rec.time
     }
 
+    /// The combined position at time `t` (predicted from the filtered state), in the
+    /// tracker's space: what [`TrackRef::estimate_at`] gives as `point`, without the
+    /// covariance. Every mode moves by the same constant-velocity transition, so the
+    /// predicted combined mean is the combined mean moved on at its own velocity.
+    pub fn position_at(&self, t: f64) -> [f64; 3] {
+        let x = self.rec.filter.mean();
+        let dt = t - self.rec.time;
+        self.rec
+            .frame
+            .to_point([x[0] + x[2] * dt, x[1] + x[3] * dt])
+    }
+
     /// The combined estimate at time `t` (predicted from the filtered state), as
     /// `point` (in the tracker's space), velocity east/north and the 4×4 covariance
     /// over (east, north, v_east, v_north) in the track's plane.
@@ -480,47 +493,68 @@ fn per_mode_gating(params: &TrackerParams, status: TrackStatus) -> bool {
         && status != TrackStatus::Tentative
 }
 
-/// The association cost of `obs` for a track predicted as `f` (combined: `g`): the
-/// negative log-likelihood, −2 ln p(obs), or `None` outside the gate. Per mode, the
-/// likelihood is the IMM mixture and the plot is inside if any mode's gate holds it.
+/// The association cost of `obs` for a track predicted as `f`: the negative
+/// log-likelihood, −2 ln p(obs), or `None` outside the gate. Per mode, the likelihood is
+/// the IMM mixture and the plot is inside if any mode's gate holds it; the per-mode
+/// terms come back too, so the update need not compute them again.
 fn gate_cost(
     f: &FilterState,
-    g: &Gaussian,
     obs: &Observation,
     per_mode: bool,
     gate_d2: f64,
-) -> Option<f64> {
+) -> Option<(f64, Option<[f64; 2]>)> {
     if !per_mode {
-        // Tentative IMM tracks (and CV tracks, where both slots agree) use the quiet mode.
-        let g = if matches!(f.mu, [m, _] if m < 1.0) {
-            &f.modes[0]
-        } else {
-            g
-        };
-        let (nu, s) = innovation(g, obs);
+        // Tentative IMM tracks gate on the quiet mode (CV tracks have only that one).
+        let (nu, s) = innovation(&f.modes[0], obs);
         let (d2, ln_det) = mahalanobis(&nu, &s)?;
-        return (d2 <= gate_d2).then_some(d2 + ln_det);
+        return (d2 <= gate_d2).then_some((d2 + ln_det, None));
     }
-    let mut inside = false;
-    let mut terms = [f64::INFINITY; 2];
-    let mu_max = f.mu[0].max(f.mu[1]);
-    for (j, m) in f.modes.iter().enumerate() {
-        let (nu, s) = innovation(m, obs);
-        if let Some((d2, ln_det)) = mahalanobis(&nu, &s) {
-            // An unlikely mode's gate shrinks by its odds, so a quiet track's wide
-            // manoeuvre gate does not sweep up clutter.
-            let odds = -2.0 * (f.mu[j] / mu_max).max(1e-300).ln();
-            inside |= d2 + odds <= gate_d2;
-            terms[j] = d2 + ln_det - 2.0 * f.mu[j].max(1e-300).ln();
-        }
-    }
+    let (d2, terms) = f.mode_terms(obs)?;
+    // An unlikely mode's gate shrinks by its odds, −2 ln(μ_j / μ_max), so a quiet
+    // track's wide manoeuvre gate does not sweep up clutter.
+    let (likely, unlikely) = if f.mu[0] >= f.mu[1] { (0, 1) } else { (1, 0) };
+    let inside =
+        d2[likely] <= gate_d2 || d2[unlikely] + odds(f.mu[likely], f.mu[unlikely]) <= gate_d2;
     if !inside {
         return None;
     }
     // −2 ln Σ_j exp(−terms_j / 2), computed stably.
-    let lo = terms[0].min(terms[1]);
-    let sum: f64 = terms.iter().map(|t| (-(t - lo) / 2.0).exp()).sum();
-    Some(lo - 2.0 * sum.ln())
+    let (lo, hi) = (terms[0].min(terms[1]), terms[0].max(terms[1]));
+    Some((lo - 2.0 * (-(hi - lo) / 2.0).exp().ln_1p(), Some(terms)))
+}
+
+/// Keeps a plot inside a confirmed track's gate from tentative tracks: among one plot's
+/// edges `edges[first..]` (and their `terms`), drops the tentative tracks' edges when a
+/// confirmed (or coasting) track also gates the plot. A plot an established track can
+/// explain is poor evidence of a new target. Without this, a tentative track started
+/// from clutter beside a target can take the target's plot while the confirmed track,
+/// paired with a clutter plot through its wide manoeuvre gate instead (the assignment
+/// maximises pairs), is dragged off its target.
+fn reserve_for_confirmed(
+    tracks: &[TrackRec],
+    edges: &mut Vec<(usize, usize, f64)>,
+    terms: &mut Vec<Option<[f64; 2]>>,
+    first: usize,
+) {
+    let tentative = |e: &(usize, usize, f64)| tracks[e.0].status == TrackStatus::Tentative;
+    let mine = &edges[first..];
+    if mine.iter().any(tentative) && !mine.iter().all(tentative) {
+        let mut w = first;
+        for r in first..edges.len() {
+            if !tentative(&edges[r]) {
+                edges[w] = edges[r];
+                terms[w] = terms[r];
+                w += 1;
+            }
+        }
+        edges.truncate(w);
+        terms.truncate(w);
+    }
+}
+
+/// −2 ln(μ_unlikely / μ_likely): how much an unlikely mode's gate shrinks.
+fn odds(likely: f64, unlikely: f64) -> f64 {
+    2.0 * (likely.max(1e-300) / unlikely.max(1e-300)).ln()
 }
 
 /// R-tree node sizes for the gating index. Wider nodes than rstar's default (6)
@@ -569,8 +603,11 @@ pub struct Tracker {
     stats: Stats,
     solver: SparseSolver,
     edges: Vec<(usize, usize, f64)>,
-    /// Per track: its filter predicted to the batch time, and the combined Gaussian.
-    predicted: Vec<(Option<FilterState>, Gaussian)>,
+    /// Per track: its filter predicted to the batch time (longer than `tracks` at
+    /// times; the spare entries are scratch).
+    predicted: Vec<FilterState>,
+    /// Per edge: the per-mode likelihood terms gating computed, if it did.
+    edge_terms: Vec<Option<[f64; 2]>>,
     /// Per track: gate centre (in the tracker's space) and radius.
     gates: Vec<([f64; 3], f64)>,
 }
@@ -591,6 +628,7 @@ impl Tracker {
             solver: SparseSolver::new(),
             edges: Vec::new(),
             predicted: Vec::new(),
+            edge_terms: Vec::new(),
             gates: Vec::new(),
         }
     }
@@ -803,30 +841,44 @@ impl Tracker {
         let tb = 0.5 * (t_min + t_max);
         let spread = 0.5 * (t_max - t_min);
         // Predicted gates, one per track.
-        self.predicted.clear();
+        if let Some(t) = self.tracks.first() {
+            self.predicted.resize(self.tracks.len(), t.filter.clone());
+        }
         self.gates.clear();
         self.gates.reserve(self.tracks.len());
-        for t in &self.tracks {
-            let f = t.filter.predict(tb - t.time, &motion);
-            let g = f.combined();
-            let p = g.covariance();
-            let x = g.state();
-            // The largest eigenvalue of a 2×2 position block bounds its gate ellipse;
-            // confirmed IMM tracks gate per mode, so the box covers every mode's ellipse.
-            let reach = |m: &Gaussian| {
+        // Most tracks were last updated at the same time, so share their transition.
+        let mut step = Transition::new(0.0, &motion);
+        for (t, f) in self.tracks.iter().zip(&mut self.predicted) {
+            if step.dt() != tb - t.time {
+                step = Transition::new(tb - t.time, &motion);
+            }
+            t.filter.predict_into(&step, f);
+            // Tentative IMM tracks (and CV tracks) gate on the quiet mode alone; confirmed
+            // IMM tracks on each mode, so the box covers every gated mode's ellipse.
+            // Each gated mode's ellipse at its own, odds-shrunk gate (see `gate_cost`).
+            let mut gated = [(&f.modes[0], self.params.gate_d2), (&f.modes[1], -1.0)];
+            if per_mode_gating(&self.params, t.status) {
+                let (likely, unlikely) = if f.mu[0] >= f.mu[1] { (0, 1) } else { (1, 0) };
+                gated[likely].1 = self.params.gate_d2;
+                gated[unlikely].1 = self.params.gate_d2 - odds(f.mu[likely], f.mu[unlikely]);
+            }
+            let x = f.mean();
+            let (mut gate_r, mut speed) = (0.0f64, 0.0f64);
+            for (m, gate_d2) in gated {
+                if gate_d2 < 0.0 {
+                    continue;
+                }
                 let (mp, mx) = (m.covariance(), m.state());
+                // The largest eigenvalue of the 2×2 position block bounds the ellipse.
                 let (a, b, c) = (mp[(0, 0)] + r_max, mp[(0, 1)], mp[(1, 1)] + r_max);
                 let lmax = 0.5 * (a + c) + (0.25 * (a - c) * (a - c) + b * b).sqrt();
-                (mx[0] - x[0]).hypot(mx[1] - x[1]) + (self.params.gate_d2 * lmax).sqrt()
-            };
-            let mut gate_r = reach(&g);
-            if per_mode_gating(&self.params, t.status) {
-                gate_r = f.modes.iter().map(reach).fold(gate_r, f64::max);
+                let (de, dn) = (mx[0] - x[0], mx[1] - x[1]);
+                gate_r = gate_r.max((de * de + dn * dn).sqrt() + (gate_d2 * lmax).sqrt());
+                let v = (mx[2] * mx[2] + mx[3] * mx[3]).sqrt();
+                speed = speed.max(v + 3.0 * (mp[(2, 2)] + mp[(3, 3)]).sqrt());
             }
-            let speed = x[2].hypot(x[3]) + 3.0 * (p[(2, 2)] + p[(3, 3)]).sqrt();
             let radius = gate_r + speed * spread;
             self.gates.push((t.frame.to_point([x[0], x[1]]), radius));
-            self.predicted.push((Some(f), g));
         }
         match self.space {
             Space::Flat => self.gate_pairs::<[f64; 2]>(plots, which, tb),
@@ -837,7 +889,16 @@ impl Tracker {
             .solver
             .solve(n_tracks, which.len(), &self.edges, Objective::MaxPairs)
             .to_vec();
+        // The assigned pairs' likelihood terms, so updates need not compute them again.
+        let mut terms: Vec<Option<[f64; 2]>> = vec![None; n_tracks];
+        for (&(k, col, _), t) in self.edges.iter().zip(&self.edge_terms) {
+            if assignment[k] == Some(col) {
+                terms[k] = *t;
+            }
+        }
         let mut used = vec![false; which.len()];
+        // Lent out so tracks can be updated from their predictions without copying them.
+        let predicted = std::mem::take(&mut self.predicted);
         for (k, col) in assignment.iter().enumerate() {
             let Some(col) = *col else { continue };
             used[col] = true;
@@ -852,14 +913,10 @@ impl Tracker {
                     .push(self.tracks[k].id);
                 self.stats.identity_fusions += 1;
             }
-            // Each track is assigned at most once, so its prediction can be moved out.
-            let at_tb = if plot.time == tb {
-                self.predicted[k].0.take()
-            } else {
-                None
-            };
+            let at_tb = (plot.time == tb).then(|| (&predicted[k], terms[k]));
             report.outcome[i] = self.apply(k, plot, at_tb);
         }
+        self.predicted = predicted;
         for (col, &i) in which.iter().enumerate() {
             if !used[col] {
                 report.outcome[i] = Ok(self.start_track(&plots[i]));
@@ -888,10 +945,13 @@ impl Tracker {
             }
         };
         self.edges.clear();
+        self.edge_terms.clear();
         let mut candidates = 0u64;
         for (col, &i) in which.iter().enumerate() {
             let plot = &plots[i];
-            let (tracks, predicted, edges) = (&self.tracks, &self.predicted, &mut self.edges);
+            let first_edge = self.edges.len();
+            let (tracks, predicted) = (&self.tracks, &self.predicted);
+            let (edges, edge_terms) = (&mut self.edges, &mut self.edge_terms);
             let candidates = &mut candidates;
             let gate_d2 = self.params.gate_d2;
             let params = &self.params;
@@ -908,20 +968,25 @@ impl Tracker {
                         let obs = plot.observation(&t.frame);
                         let per_mode = per_mode_gating(params, t.status);
                         let cost = match &predicted[k] {
-                            (Some(f), g) if plot.time == tb => {
-                                gate_cost(f, g, &obs, per_mode, gate_d2)
-                            }
+                            f if plot.time == tb => gate_cost(f, &obs, per_mode, gate_d2),
                             _ => {
                                 let f = t.filter.predict(plot.time - t.time, &motion);
-                                gate_cost(&f, &f.combined(), &obs, per_mode, gate_d2)
+                                gate_cost(&f, &obs, per_mode, gate_d2)
                             }
                         };
-                        if let Some(cost) = cost {
+                        if let Some((cost, terms)) = cost {
                             edges.push((k, col, cost));
+                            edge_terms.push(terms);
                         }
                     }
                     ControlFlow::<()>::Continue(())
                 },
+            );
+            reserve_for_confirmed(
+                &self.tracks,
+                &mut self.edges,
+                &mut self.edge_terms,
+                first_edge,
             );
         }
         self.stats.gate_candidates += candidates;
@@ -976,21 +1041,24 @@ impl Tracker {
     }
 
     /// Updates track `k` with `plot`, in time order even when the plot is late.
-    /// `predicted` is the track's filter already predicted to the plot's time, if known.
+    /// `predicted` is the track's filter already predicted to the plot's time, if known,
+    /// with the per-mode likelihood terms gating found for the plot.
     fn apply(
         &mut self,
         k: usize,
         plot: &Plot,
-        predicted: Option<FilterState>,
+        predicted: Option<(&FilterState, Option<[f64; 2]>)>,
     ) -> Result<TrackId, Reject> {
         let motion = self.params.motion;
         let window = self.params.oosm_window_s;
         let t = &mut self.tracks[k];
         if plot.time >= t.time {
-            let prior = predicted.unwrap_or_else(|| t.filter.predict(plot.time - t.time, &motion));
-            let post = prior
-                .update(&plot.observation(&t.frame))
-                .map_err(|_| Reject::Singular)?;
+            let obs = plot.observation(&t.frame);
+            let post = match predicted {
+                Some((prior, terms)) => prior.update_scored(&obs, terms),
+                None => t.filter.predict(plot.time - t.time, &motion).update(&obs),
+            }
+            .map_err(|_| Reject::Singular)?;
             let before_time = std::mem::replace(&mut t.time, plot.time);
             if window > 0.0 {
                 let before = std::mem::replace(&mut t.filter, post);
@@ -1159,7 +1227,10 @@ impl Tracker {
                     } else {
                         TrackStatus::Confirmed
                     };
-                    if t.misses_in_row >= misses_allowed(p, t.hits, t.opportunities) {
+                    // The allowance is at least `delete_after_misses`: skip its logarithms.
+                    if t.misses_in_row >= p.delete_after_misses
+                        && t.misses_in_row >= misses_allowed(p, t.hits, t.opportunities)
+                    {
                         delete = true;
                     }
                 }
@@ -1224,6 +1295,23 @@ mod tests {
     }
 
     #[test]
+    fn position_at_is_the_estimate_without_covariance() {
+        let mut t = flat(TrackerParams::default());
+        for k in 0..5 {
+            let time = 10.0 * k as f64;
+            let turn = if k > 2 { 400.0 * (k - 2) as f64 } else { 0.0 };
+            t.process(&[Plot::flat(time, 150.0 * time, turn, 50.0)], Coverage::All);
+        }
+        let motion = t.params().motion;
+        let track = t.tracks().next().unwrap();
+        for at in [track.time(), track.time() + 25.0] {
+            let e = track.estimate_at(at, &motion);
+            let p = track.position_at(at);
+            assert!((e.point[0] - p[0]).abs() < 1e-6 && (e.point[1] - p[1]).abs() < 1e-6);
+        }
+    }
+
+    #[test]
     fn clutter_does_not_confirm_and_tentatives_die() {
         let mut t = flat(TrackerParams::default());
         for k in 0..6 {
@@ -1232,6 +1320,36 @@ mod tests {
         }
         assert!(t.tracks().all(|t| !t.ever_confirmed()));
         assert!(t.len() <= 2);
+    }
+
+    #[test]
+    fn tentative_track_cannot_take_a_confirmed_tracks_plot() {
+        let mut t = flat(TrackerParams::default());
+        // A target at 100 m/s along x, detected without noise for 10 scans.
+        let mut own = None;
+        for k in 0..10 {
+            let time = 10.0 * k as f64;
+            own = t
+                .process(&[Plot::flat(time, 100.0 * time, 0.0, 50.0)], Coverage::All)
+                .outcome[0]
+                .ok();
+        }
+        let own = own.unwrap();
+        // The target is missed; a clutter plot 5 km to its side starts a tentative track.
+        let r = t.process(&[Plot::flat(100.0, 10_000.0, 5_000.0, 50.0)], Coverage::All);
+        let tentative = r.outcome[0].unwrap();
+        assert_ne!(tentative, own);
+        // Next scan: the target's plot, inside both tracks' gates, and a clutter plot
+        // 1.5 km to the other side, inside the confirmed track's manoeuvre gate only.
+        let target = Plot::flat(110.0, 11_000.0, 0.0, 50.0);
+        let clutter = Plot::flat(110.0, 11_000.0, -1_500.0, 50.0);
+        let r = t.process(&[target, clutter], Coverage::All);
+        assert_eq!(
+            r.outcome[0],
+            Ok(own),
+            "the target's plot goes to its confirmed track"
+        );
+        assert_ne!(r.outcome[1], Ok(tentative));
     }
 
     #[test]
