@@ -505,17 +505,30 @@ impl FilterState {
         obs: &Observation,
         terms: Option<[f64; 2]>,
     ) -> Result<FilterState, SingularInnovation> {
+        let mut out = self.clone();
+        self.update_into(obs, terms, &mut out)?;
+        Ok(out)
+    }
+
+    /// [`FilterState::update_scored`] written into `out` (which may be the filter this
+    /// was predicted from). On error `out` is left as it was.
+    pub fn update_into(
+        &self,
+        obs: &Observation,
+        terms: Option<[f64; 2]>,
+        out: &mut FilterState,
+    ) -> Result<(), SingularInnovation> {
         if self.mu[1] == 0.0 {
-            return Ok(FilterState {
-                modes: [update(&self.modes[0], obs)?, self.modes[1].clone()],
-                mu: [1.0, 0.0],
-            });
+            out.modes[0] = update(&self.modes[0], obs)?;
+            out.modes[1].clone_from(&self.modes[1]);
+            out.mu = [1.0, 0.0];
+            return Ok(());
         }
         let terms = match terms {
             Some(t) => t,
             None => self.mode_terms(obs).ok_or(SingularInnovation)?.1,
         };
-        let modes = update_pair(&self.modes, obs)?;
+        let [g0, g1] = update_pair(&self.modes, obs)?;
         // μ_j ∝ exp(−terms_j / 2); relative to the smaller term, only one exponential.
         let e = (-(terms[1] - terms[0]).abs() / 2.0).exp();
         let (lo, hi) = (1.0 / (1.0 + e), e / (1.0 + e));
@@ -529,7 +542,10 @@ impl FilterState {
         // Keep both modes alive so the IMM can always switch.
         mu[0] = mu[0].clamp(1e-6, 1.0 - 1e-6);
         mu[1] = 1.0 - mu[0];
-        Ok(FilterState { modes, mu })
+        out.modes[0] = g0;
+        out.modes[1] = g1;
+        out.mu = mu;
+        Ok(())
     }
 
     /// Per mode: the squared Mahalanobis distance of `obs`, and `d² + ln det S − 2 ln μ_j`

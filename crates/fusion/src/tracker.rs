@@ -1054,21 +1054,24 @@ impl Tracker {
         let t = &mut self.tracks[k];
         if plot.time >= t.time {
             let obs = plot.observation(&t.frame);
-            let post = match predicted {
-                Some((prior, terms)) => prior.update_scored(&obs, terms),
-                None => t.filter.predict(plot.time - t.time, &motion).update(&obs),
+            // Kept for a late plot to roll back to.
+            let before = (window > 0.0).then(|| t.filter.clone());
+            match predicted {
+                Some((prior, terms)) => prior.update_into(&obs, terms, &mut t.filter),
+                None => t.filter.predict(plot.time - t.time, &motion).update_into(
+                    &obs,
+                    None,
+                    &mut t.filter,
+                ),
             }
             .map_err(|_| Reject::Singular)?;
             let before_time = std::mem::replace(&mut t.time, plot.time);
-            if window > 0.0 {
-                let before = std::mem::replace(&mut t.filter, post);
+            if let Some(before) = before {
                 t.history.push_back(Step {
                     plot: *plot,
                     before,
                     before_time,
                 });
-            } else {
-                t.filter = post;
             }
         } else {
             // Late: roll back to before the first later step, then replay in order.
