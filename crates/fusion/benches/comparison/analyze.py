@@ -1,5 +1,9 @@
 """Why tracks break: per truth, which track covers it at each scan (GOSPA-style
-assignment, d < 500 m), and the truth's state when the covering track changes."""
+assignment, d < 500 m), and the truth's state when the covering track changes.
+Usage: analyze.py SCENARIO.csv TRACKS.csv LABEL [--changes]
+--changes also lists every change: truth, time, cause, max lateral accel (m/s^2), mean
+speed (m/s), uncovered scans just before it (gap), scans without a detection of the truth
+from 5 scans before the old track's last cover up to the change, nearest other target (m)."""
 import csv, sys
 from collections import defaultdict, Counter
 import numpy as np
@@ -75,6 +79,9 @@ def main(scen, tracks, label):
     if det_detail:
         sp = np.array([d[4] for d in det_detail]); am = np.array([d[3] for d in det_detail])
         print('   switch speed quartiles', np.percentile(sp, [25, 50, 75]).round(0), 'lat-acc quartiles', np.percentile(am, [25, 50, 75]).round(1))
+    if '--changes' in sys.argv:
+        print('   truth  time_s  cause  max_lat_acc  speed  gap  scans_without_detection  nearest_other_m')
+        for d in det_detail: print('  ', *d)
     return det_detail
 
 if __name__ == '__main__':
