@@ -221,7 +221,9 @@ pub struct TrackerParams {
     /// ... and is deleted after this many, or more where the track's own detection
     /// rate makes such a run likely (up to twice this; see `misses_allowed`).
     pub delete_after_misses: u32,
-    /// Tracks not updated for this long are deleted: sea, air, unknown.
+    /// Tracks not updated for this long are deleted: sea, air, unknown. This is for
+    /// tracks no covering sensor is looking at (self-reporting feeds); while a batch's
+    /// [`Coverage`] has included the track within this time, its misses decide instead.
     pub delete_after_s: [f64; 3],
     /// Late plots up to this age behind the newest time are applied in order.
     pub oosm_window_s: f64,
@@ -312,6 +314,8 @@ struct TrackRec {
     history: VecDeque<Step>,
     /// Set when a batch updated the track, to tell hits from misses.
     touched: bool,
+    /// When a batch's coverage last included the track (hit or miss).
+    last_covered: f64,
 }
 
 /// A read-only view of a track.
@@ -1030,6 +1034,7 @@ impl Tracker {
             }],
             history: VecDeque::new(),
             touched: true,
+            last_covered: f64::NEG_INFINITY,
         };
         if let Some(k) = plot.identity {
             self.by_identity.entry(k).or_default().push(id);
@@ -1238,7 +1243,14 @@ impl Tracker {
                     }
                 }
             }
-            if now - t.last_update > p.delete_after_s[domain_index(t.domain)] {
+            if seen {
+                t.last_covered = now;
+            }
+            // A confirmed track a sensor keeps looking at is deleted by its misses, which
+            // know its detection rate; silence alone decides only where nobody looks.
+            let timeout = p.delete_after_s[domain_index(t.domain)];
+            let watched = t.status != TrackStatus::Tentative && now - t.last_covered <= timeout;
+            if !watched && now - t.last_update > timeout {
                 delete = true;
             }
             if delete {
@@ -1353,6 +1365,43 @@ mod tests {
             "the target's plot goes to its confirmed track"
         );
         assert_ne!(r.outcome[1], Ok(tentative));
+    }
+
+    #[test]
+    fn a_watched_track_is_deleted_by_its_misses_not_by_silence() {
+        // A fast (air) target detected every other scan for 300 s: Pd about one half, so
+        // a run of 8 misses (80 s, longer than the 60 s air silence limit) is plausible.
+        let run = |coverage: Coverage| {
+            let mut t = flat(TrackerParams::default());
+            let mut time = 0.0;
+            for k in 0..30 {
+                time = 10.0 * k as f64;
+                let plots = if k % 2 == 0 || k < 4 {
+                    vec![Plot::flat(time, 200.0 * time, 0.0, 50.0)]
+                } else {
+                    vec![]
+                };
+                t.process(&plots, Coverage::All);
+            }
+            let target = t
+                .tracks()
+                .find(|x| x.ever_confirmed() && x.domain() == Domain::Air)
+                .map(|x| x.id());
+            assert!(target.is_some());
+            // Eight scans in which the target is not seen (one far plot per scan moves the
+            // picture time on and never forms a track).
+            for k in 0..8 {
+                time += 10.0;
+                let far = -1e6 - 1e5 * k as f64;
+                t.process(&[Plot::flat(time, far, far, 50.0)], coverage);
+            }
+            let alive = t.tracks().any(|x| Some(x.id()) == target);
+            alive
+        };
+        // Under coverage its misses decide (it may miss up to 10 at Pd one half) ...
+        assert!(run(Coverage::All));
+        // ... where no sensor looks, 80 s of silence deletes it.
+        assert!(!run(Coverage::None));
     }
 
     #[test]
