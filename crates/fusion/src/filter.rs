@@ -420,6 +420,8 @@ pub enum Motion {
 #[derive(Debug, Clone)]
 pub struct FilterState {
     pub modes: [Gaussian; 2],
+    /// Mode probabilities; they sum to one (`mean` and `combined` rely on it). With
+    /// one model, `[1, 0]` and the second mode is unused.
     pub mu: [f64; 2],
 }
 
@@ -754,6 +756,69 @@ mod tests {
         for j in 0..2 {
             assert!((plain.modes[j].state() - scored.modes[j].state()).norm() < 1e-12);
         }
+    }
+
+    #[test]
+    fn a_shared_transition_predicts_as_a_fresh_one() {
+        let motion = Motion::Imm {
+            q_quiet: 0.1,
+            q_manoeuvre: 200.0,
+            p_stay: 0.999,
+        };
+        let mut f = FilterState::new(gaussian([0.0, 0.0, 10.0, 0.0], [2500.0; 4]), &motion);
+        f.mu = [0.7, 0.3];
+        f.modes[1] = gaussian([30.0, -20.0, 8.0, 3.0], [900.0, 900.0, 50.0, 50.0]);
+        for dt in [0.0, 10.0, -5.0] {
+            let step = Transition::new(dt, &motion);
+            let mut out = f.clone();
+            f.predict_into(&step, &mut out);
+            // The reference: mixing by full moment matching, then each mode's own model.
+            let expected = if dt == 0.0 {
+                f.clone()
+            } else {
+                let stay = 0.999f64.powf(dt.abs());
+                let c0 = stay * f.mu[0] + (1.0 - stay) * f.mu[1];
+                let w = [stay * f.mu[0] / c0, (1.0 - stay) * f.mu[0] / (1.0 - c0)];
+                let mix = |w0: f64| {
+                    let x = f.modes[0].state() * w0 + f.modes[1].state() * (1.0 - w0);
+                    let mut p = Matrix4::zeros();
+                    for (g, wi) in f.modes.iter().zip([w0, 1.0 - w0]) {
+                        let d = g.state() - x;
+                        p += (g.covariance() + d * d.transpose()) * wi;
+                    }
+                    Gaussian::new(x, p)
+                };
+                FilterState {
+                    modes: [predict(&mix(w[0]), dt, 0.1), predict(&mix(w[1]), dt, 200.0)],
+                    mu: [c0, 1.0 - c0],
+                }
+            };
+            for j in 0..2 {
+                assert!((out.modes[j].state() - expected.modes[j].state()).norm() < 1e-9);
+                let dp = out.modes[j].covariance() - expected.modes[j].covariance();
+                assert!(dp.norm() < 1e-6, "dt {dt} mode {j}");
+            }
+            assert!((out.mu[0] - expected.mu[0]).abs() < 1e-12);
+        }
+    }
+
+    #[test]
+    fn a_failed_update_leaves_the_target_as_it_was() {
+        let motion = Motion::Imm {
+            q_quiet: 0.1,
+            q_manoeuvre: 200.0,
+            p_stay: 0.999,
+        };
+        let f = FilterState::new(gaussian([0.0; 4], [0.0, 0.0, 1.0, 1.0]), &motion);
+        let mut out = FilterState::new(gaussian([1.0; 4], [4.0; 4]), &motion);
+        let before = out.clone();
+        let singular = Observation::Position {
+            z: [1.0, 1.0],
+            r: [0.0, 0.0, 0.0],
+        };
+        assert!(f.update_into(&singular, None, &mut out).is_err());
+        assert_eq!(out.modes[0].state(), before.modes[0].state());
+        assert_eq!(out.mu, before.mu);
     }
 
     #[test]

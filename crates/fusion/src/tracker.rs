@@ -219,11 +219,13 @@ pub struct TrackerParams {
     /// A confirmed track coasts after this many misses in a row ...
     pub coast_after_misses: u32,
     /// ... and is deleted after this many, or more where the track's own detection
-    /// rate makes such a run likely (up to twice this; see `misses_allowed`).
+    /// rate makes such a run likely (up to twice this; see `misses_allowed`). Misses
+    /// are not counted for tracks with an identity.
     pub delete_after_misses: u32,
-    /// Tracks not updated for this long are deleted: sea, air, unknown. This is for
-    /// tracks no covering sensor is looking at (self-reporting feeds); while a batch's
-    /// [`Coverage`] has included the track within this time, its misses decide instead.
+    /// Tracks not updated for this long are deleted: sea, air, unknown. For confirmed
+    /// tracks without an identity that a batch's [`Coverage`] has included within this
+    /// time, misses decide instead (see `delete_after_misses`); tracks with an identity
+    /// (AIS, ADS-B) are only ever deleted by silence.
     pub delete_after_s: [f64; 3],
     /// Late plots up to this age behind the newest time are applied in order.
     pub oosm_window_s: f64,
@@ -527,35 +529,6 @@ fn gate_cost(
     Some((lo - 2.0 * (-(hi - lo) / 2.0).exp().ln_1p(), Some(terms)))
 }
 
-/// Keeps a plot inside a confirmed track's gate from tentative tracks: among one plot's
-/// edges `edges[first..]` (and their `terms`), drops the tentative tracks' edges when a
-/// confirmed (or coasting) track also gates the plot. A plot an established track can
-/// explain is poor evidence of a new target. Without this, a tentative track started
-/// from clutter beside a target can take the target's plot while the confirmed track,
-/// paired with a clutter plot through its wide manoeuvre gate instead (the assignment
-/// maximises pairs), is dragged off its target.
-fn reserve_for_confirmed(
-    tracks: &[TrackRec],
-    edges: &mut Vec<(usize, usize, f64)>,
-    terms: &mut Vec<Option<[f64; 2]>>,
-    first: usize,
-) {
-    let tentative = |e: &(usize, usize, f64)| tracks[e.0].status == TrackStatus::Tentative;
-    let mine = &edges[first..];
-    if mine.iter().any(tentative) && !mine.iter().all(tentative) {
-        let mut w = first;
-        for r in first..edges.len() {
-            if !tentative(&edges[r]) {
-                edges[w] = edges[r];
-                terms[w] = terms[r];
-                w += 1;
-            }
-        }
-        edges.truncate(w);
-        terms.truncate(w);
-    }
-}
-
 /// −2 ln(μ_unlikely / μ_likely): how much an unlikely mode's gate shrinks.
 fn odds(likely: f64, unlikely: f64) -> f64 {
     2.0 * (likely.max(1e-300) / unlikely.max(1e-300)).ln()
@@ -607,11 +580,13 @@ pub struct Tracker {
     stats: Stats,
     solver: SparseSolver,
     edges: Vec<(usize, usize, f64)>,
-    /// Per track: its filter predicted to the batch time (longer than `tracks` at
-    /// times; the spare entries are scratch).
+    /// Per track: its filter predicted to the batch time (resized to `tracks` before
+    /// each use).
     predicted: Vec<FilterState>,
     /// Per edge: the per-mode likelihood terms gating computed, if it did.
     edge_terms: Vec<Option<[f64; 2]>>,
+    /// The edges of one assignment stage.
+    stage: Vec<(usize, usize, f64)>,
     /// Per track: gate centre (in the tracker's space) and radius.
     gates: Vec<([f64; 3], f64)>,
 }
@@ -633,6 +608,7 @@ impl Tracker {
             edges: Vec::new(),
             predicted: Vec::new(),
             edge_terms: Vec::new(),
+            stage: Vec::new(),
             gates: Vec::new(),
         }
     }
@@ -864,7 +840,13 @@ impl Tracker {
             if per_mode_gating(&self.params, t.status) {
                 let (likely, unlikely) = if f.mu[0] >= f.mu[1] { (0, 1) } else { (1, 0) };
                 gated[likely].1 = self.params.gate_d2;
-                gated[unlikely].1 = self.params.gate_d2 - odds(f.mu[likely], f.mu[unlikely]);
+                // Plots later in the batch see the unlikely mode gain weight, so a batch
+                // spread over time gets its full gate.
+                gated[unlikely].1 = if spread > 0.0 {
+                    self.params.gate_d2
+                } else {
+                    self.params.gate_d2 - odds(f.mu[likely], f.mu[unlikely])
+                };
             }
             let x = f.mean();
             let (mut gate_r, mut speed) = (0.0f64, 0.0f64);
@@ -888,13 +870,9 @@ impl Tracker {
             Space::Flat => self.gate_pairs::<[f64; 2]>(plots, which, tb),
             Space::Wgs84 => self.gate_pairs::<[f64; 3]>(plots, which, tb),
         }
-        let n_tracks = self.tracks.len();
-        let assignment = self
-            .solver
-            .solve(n_tracks, which.len(), &self.edges, Objective::MaxPairs)
-            .to_vec();
+        let assignment = self.assign_in_two_stages(plots, which);
         // The assigned pairs' likelihood terms, so updates need not compute them again.
-        let mut terms: Vec<Option<[f64; 2]>> = vec![None; n_tracks];
+        let mut terms: Vec<Option<[f64; 2]>> = vec![None; assignment.len()];
         for (&(k, col, _), t) in self.edges.iter().zip(&self.edge_terms) {
             if assignment[k] == Some(col) {
                 terms[k] = *t;
@@ -928,6 +906,50 @@ impl Tracker {
         }
     }
 
+    /// Optimal assignment of `edges`, confirmed tracks first. Stage one pairs confirmed
+    /// and coasting tracks with anonymous plots; stage two pairs every track and plot
+    /// still free (tentative tracks, and reports carrying an identity new to the
+    /// tracker, which may belong to a tentative track as much as to a confirmed one).
+    ///
+    /// Why: in one joint assignment, which maximises pairs, a tentative track started
+    /// from clutter beside a target can take the target's plot while the confirmed
+    /// track is fed a clutter plot through its manoeuvre gate instead. Withholding such
+    /// plots from tentative tracks altogether would stop a second target close to a
+    /// confirmed track from ever being confirmed; here it gets what stage one leaves.
+    fn assign_in_two_stages(&mut self, plots: &[Plot], which: &[usize]) -> Vec<Option<usize>> {
+        let n_tracks = self.tracks.len();
+        let tracks = &self.tracks;
+        self.stage.clear();
+        self.stage.extend(self.edges.iter().filter(|&&(k, col, _)| {
+            tracks[k].status != TrackStatus::Tentative && plots[which[col]].identity.is_none()
+        }));
+        let mut assignment = self
+            .solver
+            .solve(n_tracks, which.len(), &self.stage, Objective::MaxPairs)
+            .to_vec();
+        let mut taken = vec![false; which.len()];
+        for col in assignment.iter().flatten() {
+            taken[*col] = true;
+        }
+        self.stage.clear();
+        self.stage.extend(
+            self.edges
+                .iter()
+                .filter(|&&(k, col, _)| assignment[k].is_none() && !taken[col]),
+        );
+        if !self.stage.is_empty() {
+            let second = self
+                .solver
+                .solve(n_tracks, which.len(), &self.stage, Objective::MaxPairs);
+            for (a, b) in assignment.iter_mut().zip(second) {
+                if b.is_some() {
+                    *a = *b;
+                }
+            }
+        }
+        assignment
+    }
+
     /// Fills `edges` with the track–plot pairs that pass the gate: the gates go into
     /// an R-tree, each plot looks up the gates containing it, and the Mahalanobis test
     /// on the innovation covariance decides. (A spatial join of the gate tree with a
@@ -953,7 +975,6 @@ impl Tracker {
         let mut candidates = 0u64;
         for (col, &i) in which.iter().enumerate() {
             let plot = &plots[i];
-            let first_edge = self.edges.len();
             let (tracks, predicted) = (&self.tracks, &self.predicted);
             let (edges, edge_terms) = (&mut self.edges, &mut self.edge_terms);
             let candidates = &mut candidates;
@@ -985,12 +1006,6 @@ impl Tracker {
                     }
                     ControlFlow::<()>::Continue(())
                 },
-            );
-            reserve_for_confirmed(
-                &self.tracks,
-                &mut self.edges,
-                &mut self.edge_terms,
-                first_edge,
             );
         }
         self.stats.gate_candidates += candidates;
@@ -1191,16 +1206,20 @@ impl Tracker {
         let mut confirmed = 0;
         let mut deleted = Vec::new();
         for t in &mut self.tracks {
-            let seen = match coverage {
-                Coverage::None => false,
-                Coverage::All => true,
-                Coverage::Circle { center, radius_m } => {
-                    let x = t.filter.modes[0].state();
-                    let q = t.frame.to_point([x[0], x[1]]);
-                    let d2: f64 = (0..3).map(|i| (q[i] - center[i]).powi(2)).sum();
-                    d2 <= radius_m * radius_m
-                }
-            };
+            // A track with an identity (AIS, ADS-B) is kept by its own reports: a radar
+            // that cannot see a small boat is no evidence against its AIS track, so
+            // coverage counts no misses (nor opportunities) for it.
+            let seen = t.identity.is_none()
+                && match coverage {
+                    Coverage::None => false,
+                    Coverage::All => true,
+                    Coverage::Circle { center, radius_m } => {
+                        let x = t.filter.modes[0].state();
+                        let q = t.frame.to_point([x[0], x[1]]);
+                        let d2: f64 = (0..3).map(|i| (q[i] - center[i]).powi(2)).sum();
+                        d2 <= radius_m * radius_m
+                    }
+                };
             if seen && !t.touched {
                 t.opportunities += 1;
                 t.misses_in_row += 1;
@@ -1247,7 +1266,8 @@ impl Tracker {
                 t.last_covered = now;
             }
             // A confirmed track a sensor keeps looking at is deleted by its misses, which
-            // know its detection rate; silence alone decides only where nobody looks.
+            // know its detection rate; silence decides where nobody looks (and so for
+            // every track with an identity).
             let timeout = p.delete_after_s[domain_index(t.domain)];
             let watched = t.status != TrackStatus::Tentative && now - t.last_covered <= timeout;
             if !watched && now - t.last_update > timeout {
@@ -1402,6 +1422,77 @@ mod tests {
         assert!(run(Coverage::All));
         // ... where no sensor looks, 80 s of silence deletes it.
         assert!(!run(Coverage::None));
+    }
+
+    #[test]
+    fn a_second_target_close_to_a_confirmed_one_is_confirmed() {
+        let mut t = flat(TrackerParams::default());
+        let a = |time: f64| Plot::flat(time, 100.0 * time, 0.0, 50.0);
+        let mut own = None;
+        for k in 0..10 {
+            own = t.process(&[a(10.0 * k as f64)], Coverage::All).outcome[0].ok();
+        }
+        // A second boat 400 m abeam, inside the first one's gate, from scan 10 on.
+        let mut second = None;
+        for k in 10..14 {
+            let time = 10.0 * k as f64;
+            let b = Plot::flat(time, 100.0 * time, 400.0, 50.0);
+            let r = t.process(&[a(time), b], Coverage::All);
+            assert_eq!(r.outcome[0].ok(), own, "scan {k}");
+            second = r.outcome[1].ok();
+        }
+        let second = t.tracks().find(|x| Some(x.id()) == second).unwrap();
+        assert!(second.ever_confirmed(), "{:?}", second.status());
+    }
+
+    #[test]
+    fn a_new_identity_goes_to_its_own_tentative_track_not_a_confirmed_neighbour() {
+        let mut t = flat(TrackerParams::default());
+        let a = |time: f64| Plot::flat(time, 100.0 * time, 0.0, 50.0);
+        let b = |time: f64| Plot::flat(time, 100.0 * time, 250.0, 50.0);
+        let mut own = None;
+        for k in 0..10 {
+            own = t.process(&[a(10.0 * k as f64)], Coverage::All).outcome[0].ok();
+        }
+        // Radar sees boat B twice (tentative), then B's first AIS report arrives.
+        let mut tentative = None;
+        for time in [100.0, 110.0] {
+            let r = t.process(&[a(time), b(time)], Coverage::All);
+            tentative = r.outcome[1].ok();
+        }
+        let mut ais = b(115.0);
+        ais.identity = Some(IdKey::Mmsi(345_070_001));
+        let r = t.process(&[ais], Coverage::None);
+        assert_eq!(r.outcome[0].ok(), tentative);
+        let first = t.tracks().find(|x| Some(x.id()) == own).unwrap();
+        assert_eq!(first.identity(), None);
+    }
+
+    #[test]
+    fn an_ais_track_a_radar_cannot_see_lives_on_its_reports() {
+        let mut t = flat(TrackerParams::default());
+        let report = |t: &mut Tracker, time: f64| {
+            let mut p = Plot::flat(time, 2.0 * time, 0.0, 10.0);
+            p.identity = Some(IdKey::Mmsi(345_070_002));
+            t.process(&[p], Coverage::None).outcome[0]
+        };
+        let id = report(&mut t, 0.0).unwrap();
+        // A radar scans every 10 s and never sees the boat; AIS reports come every 60 s.
+        for k in 1..=60 {
+            let time = 10.0 * k as f64;
+            let far = 1e6 + 1e5 * k as f64;
+            t.process(&[Plot::flat(time, far, far, 50.0)], Coverage::All);
+            if k % 6 == 0 {
+                assert_eq!(report(&mut t, time + 1.0), Ok(id), "report at {time} s");
+            }
+        }
+        // Once the reports stop, ten minutes of silence deletes it.
+        for k in 61..=125 {
+            let time = 10.0 * k as f64;
+            let far = 1e6 + 1e5 * k as f64;
+            t.process(&[Plot::flat(time, far, far, 50.0)], Coverage::All);
+        }
+        assert!(t.tracks().all(|x| x.id() != id));
     }
 
     #[test]
