@@ -833,9 +833,9 @@ impl Tracker {
                 step = Transition::new(tb - t.time, &motion);
             }
             t.filter.predict_into(&step, f);
-            // Tentative IMM tracks (and CV tracks) gate on the quiet mode alone; confirmed
-            // IMM tracks on each mode, so the box covers every gated mode's ellipse.
-            // Each gated mode's ellipse at its own, odds-shrunk gate (see `gate_cost`).
+            // The box covers the ellipse of every mode the track gates on (see
+            // `gate_cost`): the quiet mode alone for tentative IMM tracks and CV tracks,
+            // both modes for confirmed IMM tracks, the unlikely one at its shrunk gate.
             let mut gated = [(&f.modes[0], self.params.gate_d2), (&f.modes[1], -1.0)];
             if per_mode_gating(&self.params, t.status) {
                 let (likely, unlikely) = if f.mu[0] >= f.mu[1] { (0, 1) } else { (1, 0) };
