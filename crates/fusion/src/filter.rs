@@ -443,7 +443,7 @@ impl FilterState {
         if self.mu[1] == 0.0 {
             return self.modes[0].clone();
         }
-        // μ sums to one (see `update_scored`).
+        // μ sums to one (see the field `mu`).
         Spread::of(&self.modes).mix(&self.modes, self.mu[0])
     }
 
